@@ -1,0 +1,11 @@
+import { Module } from '@nestjs/common';
+import { CatalogModule } from '../catalog/catalog.module';
+import { AdminProductsController } from './admin-products.controller';
+import { AdminStoresController } from './admin-stores.controller';
+
+/** Catalog and store management, for admin keys only. */
+@Module({
+  imports: [CatalogModule],
+  controllers: [AdminProductsController, AdminStoresController],
+})
+export class AdminModule {}

@@ -1,0 +1,73 @@
+import { INestApplication } from '@nestjs/common';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Logger } from 'nestjs-pino';
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { API_KEY_HEADER } from './common/auth/auth.decorators';
+import { API_KEY_SCHEME } from './common/http/api-docs.decorators';
+import { ProblemDetailsFilter } from './common/errors/problem-details.filter';
+import { createValidationPipe } from './common/http/validation';
+import { AppConfig } from './config/app-config';
+
+const REQUEST_ID = /^[\w.:-]{1,128}$/;
+
+/** Honours a well-formed incoming X-Request-Id so a request can be traced across services. */
+function requestIdOf(request: IncomingMessage): string {
+  const incoming = request.headers['x-request-id'];
+  return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+}
+
+export function createFastifyAdapter(): FastifyAdapter {
+  return new FastifyAdapter({
+    genReqId: requestIdOf,
+    bodyLimit: 2 * 1024 * 1024,
+    // Fastify 5 closes idle keep-alive connections on close; in-flight requests finish first.
+    forceCloseConnections: 'idle',
+  });
+}
+
+/** Everything main.ts and the e2e tests apply alike, so tests run the production setup. */
+export function configureApp(app: NestFastifyApplication, config: AppConfig): void {
+  app.useLogger(app.get(Logger));
+  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalFilters(new ProblemDetailsFilter());
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onRequest', (request, reply, done) => {
+    void reply.header('x-request-id', request.id);
+    done();
+  });
+  setUpSwagger(app, config);
+}
+
+function setUpSwagger(app: INestApplication, config: AppConfig): void {
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle(`Inventory platform (${config.mode})`)
+      .setDescription(
+        'Central source of truth for catalog and per-store stock, with optimistic concurrency, durable idempotency, ' +
+          'an append-only ledger and a gap-free replication feed. Errors are RFC 9457 application/problem+json with a stable `code`.',
+      )
+      .setVersion('1')
+      .addApiKey({ type: 'apiKey', in: 'header', name: API_KEY_HEADER }, API_KEY_SCHEME)
+      .build(),
+  );
+  document.components!.schemas!.Problem = {
+    type: 'object',
+    required: ['type', 'title', 'status', 'detail', 'code'],
+    properties: {
+      type: { type: 'string', example: 'urn:problem:inventory:insufficient_stock' },
+      title: { type: 'string', example: 'Conflict' },
+      status: { type: 'integer', example: 409 },
+      detail: {
+        type: 'string',
+        example: 'Only 0 unit(s) of SKU-0001 are available at store-s1; 1 requested.',
+      },
+      instance: { type: 'string', example: '/v1/inventory/updates' },
+      code: { type: 'string', example: 'insufficient_stock' },
+    },
+    additionalProperties: true,
+  };
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+}

@@ -1,0 +1,37 @@
+import { DynamicModule, Logger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { configureApp, createFastifyAdapter } from './app.setup';
+import { CentralModule } from './central.module';
+import { AppConfig } from './config/app-config';
+import { AppMode } from './config/app-mode';
+
+/** The mode chooses the root module; nothing below it asks which mode it runs in. */
+export function rootModuleFor(config: AppConfig): DynamicModule {
+  switch (config.mode) {
+    case AppMode.Central:
+      return CentralModule.register(config);
+    case AppMode.Store:
+      throw new Error('Store mode is not available in this build');
+  }
+}
+
+/** Builds and initialises the app exactly as it will serve (used by main.ts and the tests). */
+export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
+  const app = await NestFactory.create<NestFastifyApplication>(
+    rootModuleFor(config),
+    createFastifyAdapter(),
+    {
+      bufferLogs: true,
+    },
+  );
+  configureApp(app, config);
+  await app.init();
+  await app.getHttpAdapter().getInstance().ready();
+  new Logger('Bootstrap').log(`Mode ${config.mode}, database ${redactUrl(config.databaseUrl!)}`);
+  return app;
+}
+
+function redactUrl(url: string): string {
+  return url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
+}

@@ -1,0 +1,16 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { AdminModule } from './admin/admin.module';
+import { AppConfig } from './config/app-config';
+import { InventoryModule } from './inventory/inventory.module';
+import { platformModules } from './platform.modules';
+
+/** The source of truth: catalog, stock, ledger and the event feed. */
+@Module({})
+export class CentralModule {
+  static register(config: AppConfig): DynamicModule {
+    return {
+      module: CentralModule,
+      imports: [...platformModules(config), InventoryModule, AdminModule],
+    };
+  }
+}

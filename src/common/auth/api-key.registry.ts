@@ -1,0 +1,47 @@
+import { Injectable } from '@nestjs/common';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { AppConfig } from '../../config/app-config';
+import { Principal, Role } from './principal';
+
+interface RegisteredKey {
+  digest: Buffer;
+  principal: Principal;
+}
+
+function digestOf(key: string): Buffer {
+  return createHash('sha256').update(key).digest();
+}
+
+/** Knows the configured API keys and resolves a presented key to its principal in constant time. */
+@Injectable()
+export class ApiKeyRegistry {
+  private readonly keys: RegisteredKey[];
+
+  constructor(config: AppConfig) {
+    this.keys = [
+      ...config.adminApiKeys.map((key) => this.register(key, Role.Admin)),
+      ...config.apiKeys.map((key) => this.register(key, Role.Client)),
+      ...config.storeApiKeys.map((entry) => {
+        const separator = entry.indexOf(':');
+        return this.register(entry.slice(separator + 1), Role.Store, entry.slice(0, separator));
+      }),
+    ];
+  }
+
+  /** Compares against every key, without stopping early, so timing reveals nothing. */
+  resolve(presented: string | undefined): Principal | undefined {
+    if (!presented) return undefined;
+    const digest = digestOf(presented);
+    let match: Principal | undefined;
+    for (const key of this.keys) {
+      if (timingSafeEqual(key.digest, digest) && !match) match = key.principal;
+    }
+    return match;
+  }
+
+  private register(key: string, role: Role, storeId?: string): RegisteredKey {
+    const digest = digestOf(key);
+    const keyId = `${storeId ?? role}:${digest.toString('hex').slice(0, 10)}`;
+    return { digest, principal: { keyId, role, storeId } };
+  }
+}

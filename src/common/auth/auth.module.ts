@@ -1,0 +1,11 @@
+import { Global, Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { ApiKeyGuard } from './api-key.guard';
+import { ApiKeyRegistry } from './api-key.registry';
+
+@Global()
+@Module({
+  providers: [ApiKeyRegistry, { provide: APP_GUARD, useClass: ApiKeyGuard }],
+  exports: [ApiKeyRegistry],
+})
+export class AuthModule {}

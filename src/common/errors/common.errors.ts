@@ -1,0 +1,85 @@
+import { DomainError, ErrorKind } from './domain.error';
+
+export enum CommonErrorCode {
+  ValidationFailed = 'validation_failed',
+  MalformedRequest = 'malformed_request',
+  Unauthenticated = 'unauthenticated',
+  Forbidden = 'forbidden',
+  RouteNotFound = 'route_not_found',
+  PayloadTooLarge = 'payload_too_large',
+  UnsupportedMediaType = 'unsupported_media_type',
+  RateLimited = 'rate_limited',
+  ServiceUnavailable = 'service_unavailable',
+  InternalError = 'internal_error',
+}
+
+export interface FieldViolation {
+  field: string;
+  messages: string[];
+}
+
+export class ValidationFailedError extends DomainError {
+  readonly kind = ErrorKind.BadRequest;
+  readonly code = CommonErrorCode.ValidationFailed;
+
+  constructor(readonly errors: FieldViolation[]) {
+    super(`The request is invalid: ${errors.map((error) => error.field).join(', ')}.`, { errors });
+  }
+}
+
+export class MalformedRequestError extends DomainError {
+  readonly kind = ErrorKind.BadRequest;
+  readonly code = CommonErrorCode.MalformedRequest;
+}
+
+export class UnauthenticatedError extends DomainError {
+  readonly kind = ErrorKind.Unauthenticated;
+  readonly code = CommonErrorCode.Unauthenticated;
+
+  constructor() {
+    super('A valid X-API-Key header is required.');
+  }
+}
+
+export class ForbiddenError extends DomainError {
+  readonly kind = ErrorKind.Forbidden;
+  readonly code = CommonErrorCode.Forbidden;
+}
+
+export class RouteNotFoundError extends DomainError {
+  readonly kind = ErrorKind.NotFound;
+  readonly code = CommonErrorCode.RouteNotFound;
+}
+
+export class PayloadTooLargeError extends DomainError {
+  readonly kind = ErrorKind.PayloadTooLarge;
+  readonly code = CommonErrorCode.PayloadTooLarge;
+}
+
+export class UnsupportedMediaTypeError extends DomainError {
+  readonly kind = ErrorKind.UnsupportedMediaType;
+  readonly code = CommonErrorCode.UnsupportedMediaType;
+}
+
+export class RateLimitedError extends DomainError {
+  readonly kind = ErrorKind.RateLimited;
+  readonly code = CommonErrorCode.RateLimited;
+
+  constructor(readonly retryAfterSeconds: number) {
+    super(`Too many requests; retry after ${retryAfterSeconds} s.`, { retryAfterSeconds });
+  }
+}
+
+export class InternalError extends DomainError {
+  readonly kind = ErrorKind.Internal;
+  readonly code = CommonErrorCode.InternalError;
+
+  constructor() {
+    super('An unexpected error occurred; it has been logged.');
+  }
+}
+
+export class ServiceUnavailableError extends DomainError {
+  readonly kind = ErrorKind.Unavailable;
+  readonly code = CommonErrorCode.ServiceUnavailable;
+}

@@ -1,0 +1,34 @@
+import { NotFoundException, PayloadTooLargeException } from '@nestjs/common';
+import { RateLimitedError, ValidationFailedError } from './common.errors';
+import { toProblem } from './problem';
+import { toDomainError } from './to-domain-error';
+
+describe('problem details', () => {
+  it('renders a domain error with its code, status and extension members', () => {
+    const problem = toProblem(
+      new ValidationFailedError([{ field: 'delta', messages: ['delta must be an integer'] }]),
+      '/v1/inventory/updates',
+    );
+    expect(problem.status).toBe(400);
+    expect(problem.headers['content-type']).toBe('application/problem+json');
+    expect(problem.body).toMatchObject({
+      type: 'urn:problem:inventory:validation_failed',
+      status: 400,
+      code: 'validation_failed',
+      instance: '/v1/inventory/updates',
+      errors: [{ field: 'delta', messages: ['delta must be an integer'] }],
+    });
+  });
+
+  it('adds Retry-After to rate limiting', () => {
+    expect(toProblem(new RateLimitedError(7), '/x').headers['retry-after']).toBe('7');
+  });
+
+  it('maps framework and transport errors to stable codes, and the rest to internal_error', () => {
+    expect(toDomainError(new NotFoundException('Cannot GET /nope')).code).toBe('route_not_found');
+    expect(toDomainError(new PayloadTooLargeException()).code).toBe('payload_too_large');
+    const badJson = Object.assign(new SyntaxError('Unexpected token'), { statusCode: 400 });
+    expect(toDomainError(badJson).code).toBe('malformed_request');
+    expect(toDomainError(new Error('boom')).code).toBe('internal_error');
+  });
+});

@@ -1,0 +1,60 @@
+import { HttpException } from '@nestjs/common';
+import {
+  InternalError,
+  MalformedRequestError,
+  PayloadTooLargeError,
+  RouteNotFoundError,
+  ServiceUnavailableError,
+  UnsupportedMediaTypeError,
+} from './common.errors';
+import { DomainError } from './domain.error';
+
+/** Errors raised by Fastify itself (body parsing, limits) carry a status and an FST_ code. */
+interface TransportError {
+  statusCode: number;
+  message: string;
+}
+
+function isTransportError(error: unknown): error is TransportError {
+  return (
+    error instanceof Error &&
+    typeof (error as Partial<TransportError>).statusCode === 'number' &&
+    (error as Partial<TransportError>).statusCode! < 500
+  );
+}
+
+function fromStatus(status: number, message: string): DomainError | undefined {
+  switch (status) {
+    case 400:
+      return new MalformedRequestError(`The request could not be read: ${message}`);
+    case 404:
+      return new RouteNotFoundError(message);
+    case 413:
+      return new PayloadTooLargeError('The request body is too large.');
+    case 415:
+      return new UnsupportedMediaTypeError('Send the body as application/json.');
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * Normalises anything thrown while serving a request into a DomainError. Returns the internal
+ * error for anything unexpected; the caller logs the original.
+ */
+export function toDomainError(error: unknown): DomainError {
+  if (error instanceof DomainError) return error;
+  if (error instanceof HttpException) {
+    if (error.getStatus() === 503) {
+      // Health checks report which dependency failed; keep that for the operator.
+      return new ServiceUnavailableError('A dependency is unavailable.', {
+        checks: error.getResponse(),
+      });
+    }
+    return fromStatus(error.getStatus(), error.message) ?? new InternalError();
+  }
+  if (isTransportError(error)) {
+    return fromStatus(error.statusCode, error.message) ?? new MalformedRequestError(error.message);
+  }
+  return new InternalError();
+}

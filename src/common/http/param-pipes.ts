@@ -1,0 +1,16 @@
+import { Injectable, PipeTransform } from '@nestjs/common';
+import { ValidationFailedError } from '../errors/common.errors';
+
+/** Validates a path parameter against a pattern, answering validation_failed naming the parameter. */
+export function PatternParamPipe(name: string, pattern: RegExp, example: string) {
+  @Injectable()
+  class PatternParam implements PipeTransform<string, string> {
+    transform(value: string): string {
+      if (pattern.test(value)) return value;
+      throw new ValidationFailedError([
+        { field: name, messages: [`${name} must look like ${example}`] },
+      ]);
+    }
+  }
+  return PatternParam;
+}

@@ -1,0 +1,205 @@
+import { Expose, Transform } from 'class-transformer';
+import {
+  IsBoolean,
+  IsEnum,
+  IsIn,
+  IsInt,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Matches,
+  Max,
+  Min,
+  ValidateIf,
+} from 'class-validator';
+import { AppMode } from './app-mode';
+import { parseDurationMs } from './duration';
+
+/** Maps each property to the environment variable it is read from, so errors can name the variable. */
+export const ENV_NAME_OF = new Map<string, string>();
+
+function Env(name: string): PropertyDecorator {
+  return (target, property) => {
+    ENV_NAME_OF.set(String(property), name);
+    Expose({ name })(target, property);
+  };
+}
+
+const toInt = () =>
+  Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value,
+  );
+const toBool = () =>
+  Transform(({ value }: { value: unknown }) => {
+    if (typeof value !== 'string') return value;
+    const normalized = value.trim().toLowerCase();
+    if (['true', '1', 'yes', 'on'].includes(normalized)) return true;
+    if (['false', '0', 'no', 'off'].includes(normalized)) return false;
+    return value;
+  });
+const toDurationMs = () =>
+  Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string' ? (parseDurationMs(value) ?? value) : value,
+  );
+const toList = () =>
+  Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string'
+      ? value
+          .split(',')
+          .map((item) => item.trim())
+          .filter((item) => item.length > 0)
+      : value,
+  );
+
+const isStore = (config: AppConfig) => config.mode === AppMode.Store;
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/**
+ * The whole runtime configuration, read from the environment and validated once at boot.
+ * Defaults live here; nothing else in the code reads `process.env`.
+ */
+export class AppConfig {
+  @Env('MODE')
+  @IsEnum(AppMode)
+  mode: AppMode = AppMode.Central;
+
+  /** Defaults to 8081 in central mode and 8083 in store mode. */
+  @Env('PORT')
+  @toInt()
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  port?: number;
+
+  @Env('HOST')
+  @IsString()
+  host = '0.0.0.0';
+
+  /** A Postgres connection string; when unset an embedded Postgres is started for this instance. */
+  @Env('DATABASE_URL')
+  @IsOptional()
+  @Matches(/^postgres(ql)?:\/\//, { message: 'must be a postgres:// connection string' })
+  databaseUrl?: string;
+
+  @Env('DB_POOL_SIZE')
+  @toInt()
+  @IsInt()
+  @Min(2)
+  @Max(200)
+  dbPoolSize = 20;
+
+  /** Where the embedded Postgres keeps its data; defaults to `.data/postgres/<mode>-<port>`. */
+  @Env('EMBEDDED_PG_DIR')
+  @IsOptional()
+  @IsString()
+  embeddedPgDir?: string;
+
+  /** Defaults to PORT + 10000. */
+  @Env('EMBEDDED_PG_PORT')
+  @toInt()
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(65535)
+  embeddedPgPort?: number;
+
+  /** When false the embedded data folder is deleted on shutdown. */
+  @Env('EMBEDDED_PG_PERSISTENT')
+  @toBool()
+  @IsBoolean()
+  embeddedPgPersistent = true;
+
+  @Env('API_KEYS')
+  @toList()
+  @IsString({ each: true })
+  apiKeys: string[] = [];
+
+  @Env('ADMIN_API_KEYS')
+  @toList()
+  @IsString({ each: true })
+  adminApiKeys: string[] = [];
+
+  /** `store-s1:key1,store-s2:key2`: keys that may only write their own store's stock. */
+  @Env('STORE_API_KEYS')
+  @toList()
+  @Matches(/^[a-z0-9][a-z0-9-]{0,63}:.+$/, {
+    each: true,
+    message: 'each entry must look like store-id:key',
+  })
+  storeApiKeys: string[] = [];
+
+  @Env('RATE_LIMIT_ENABLED')
+  @toBool()
+  @IsBoolean()
+  rateLimitEnabled = true;
+
+  @Env('RATE_LIMIT_WINDOW')
+  @toDurationMs()
+  @IsInt({ message: 'must be a duration such as 60s or 1m' })
+  @Min(1)
+  rateLimitWindowMs = 60_000;
+
+  /** Requests per window per client (API key, or IP when there is none). */
+  @Env('RATE_LIMIT_MAX')
+  @toInt()
+  @IsInt()
+  @Min(1)
+  rateLimitMax = 1200;
+
+  /** Requests per window per client on /v1/admin routes, on top of the general limit. */
+  @Env('RATE_LIMIT_ADMIN_MAX')
+  @toInt()
+  @IsInt()
+  @Min(1)
+  rateLimitAdminMax = 120;
+
+  @Env('LOG_LEVEL')
+  @IsIn(LOG_LEVELS)
+  logLevel: (typeof LOG_LEVELS)[number] = 'info';
+
+  /** How long idempotency records are kept (and replayed). */
+  @Env('IDEMPOTENCY_TTL')
+  @toDurationMs()
+  @IsInt({ message: 'must be a duration such as 24h' })
+  @Min(1000)
+  idempotencyTtlMs = 86_400_000;
+
+  /** An in-flight idempotency claim older than this is considered abandoned (its process died). */
+  @Env('IDEMPOTENCY_LOCK_TIMEOUT')
+  @toDurationMs()
+  @IsInt({ message: 'must be a duration such as 60s' })
+  @Min(1000)
+  idempotencyLockTimeoutMs = 60_000;
+
+  /** How long shutdown waits for in-flight requests before closing connections. */
+  @Env('SHUTDOWN_GRACE')
+  @toDurationMs()
+  @IsInt({ message: 'must be a duration such as 10s' })
+  @Min(0)
+  shutdownGraceMs = 10_000;
+
+  @Env('STORE_ID')
+  @ValidateIf(isStore)
+  @Matches(/^[a-z0-9][a-z0-9-]{0,63}$/, { message: 'must be a store id such as store-s1' })
+  storeId?: string;
+
+  @Env('CENTRAL_URL')
+  @ValidateIf(isStore)
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
+  centralUrl?: string;
+
+  @Env('CENTRAL_API_KEY')
+  @ValidateIf(isStore)
+  @IsNotEmpty()
+  centralApiKey?: string;
+
+  get httpPort(): number {
+    return this.port ?? (this.mode === AppMode.Central ? 8081 : 8083);
+  }
+
+  get instanceName(): string {
+    return `${this.mode}-${this.httpPort}`;
+  }
+}

@@ -1,0 +1,26 @@
+import type { DataSourceOptions } from 'typeorm';
+import { migrations } from '../../migrations';
+
+/** One place for how every process (server, CLI, tests) talks to Postgres. */
+export function dataSourceOptions(
+  url: string,
+  poolSize: number,
+  applicationName: string,
+): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url,
+    poolSize,
+    applicationName,
+    migrations,
+    migrationsTableName: 'schema_migrations',
+    migrationsRun: false,
+    synchronize: false,
+    logging: ['error'],
+    extra: {
+      // A statement stuck longer than this is a bug or an outage; fail it instead of piling up.
+      statement_timeout: 30_000,
+      idle_in_transaction_session_timeout: 60_000,
+    },
+  };
+}

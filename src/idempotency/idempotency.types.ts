@@ -1,0 +1,43 @@
+import { createHash } from 'node:crypto';
+
+/** Who used which key for which request. */
+export interface IdempotencyScope {
+  actor: string;
+  key: string;
+  fingerprint: string;
+}
+
+/** A response exactly as first sent: status and the serialised body bytes. */
+export interface StoredResponse {
+  status: number;
+  body: string;
+}
+
+/** The right to execute a request once; completed with the response it produced. */
+export class IdempotencyClaim {
+  response?: StoredResponse;
+  /** The status the route answers a success with; set where the route is known. */
+  successStatus = 200;
+
+  constructor(readonly scope: IdempotencyScope) {}
+}
+
+export type ClaimOutcome = { claim: IdempotencyClaim } | { replay: StoredResponse };
+
+/** Same method, path and body (keys in any order) give the same fingerprint. */
+export function fingerprintOf(method: string, path: string, body: unknown): string {
+  return createHash('sha256')
+    .update(`${method.toUpperCase()} ${path}\n${canonicalJson(body)}`)
+    .digest('hex');
+}
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, item]) => item !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}

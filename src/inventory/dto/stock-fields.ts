@@ -1,0 +1,90 @@
+import { applyDecorators } from '@nestjs/common';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import {
+  IsInt,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  NotEquals,
+} from 'class-validator';
+import { PRODUCT_ID_PATTERN, STORE_ID_PATTERN } from '../../catalog/catalog.patterns';
+import { MAX_ON_HAND } from '../stock-change';
+
+/** Field decorators shared by the single, batch and count bodies, so the rules cannot drift. */
+export const ProductIdField = () =>
+  applyDecorators(
+    ApiProperty({ example: 'SKU-0001', pattern: PRODUCT_ID_PATTERN.source }),
+    IsString(),
+    Matches(PRODUCT_ID_PATTERN, {
+      message: 'productId must be an upper-case SKU such as SKU-0001',
+    }),
+  );
+
+export const StoreIdField = () =>
+  applyDecorators(
+    ApiProperty({ example: 'store-s1', pattern: STORE_ID_PATTERN.source }),
+    IsString(),
+    Matches(STORE_ID_PATTERN, { message: 'storeId must be a store id such as store-s1' }),
+  );
+
+export const DeltaField = () =>
+  applyDecorators(
+    ApiProperty({
+      example: -1,
+      description: 'Change of on-hand units; negative sells or removes.',
+      minimum: -MAX_ON_HAND,
+      maximum: MAX_ON_HAND,
+    }),
+    IsInt(),
+    NotEquals(0, { message: 'delta must not be 0' }),
+    Min(-MAX_ON_HAND),
+    Max(MAX_ON_HAND),
+  );
+
+export const ExpectedVersionField = () =>
+  applyDecorators(
+    ApiPropertyOptional({
+      example: 3,
+      description:
+        'Compare-and-set: apply only if the level is still at this version (0 = never written).',
+    }),
+    IsOptional(),
+    IsInt(),
+    Min(0),
+  );
+
+export const ReferenceField = () =>
+  applyDecorators(
+    ApiPropertyOptional({
+      example: 'POS-4711',
+      description: 'Your document reference (receipt, delivery note).',
+      maxLength: 200,
+    }),
+    IsOptional(),
+    IsString(),
+    MaxLength(200),
+  );
+
+export const NoteField = () =>
+  applyDecorators(
+    ApiPropertyOptional({ example: 'Till 3', maxLength: 500 }),
+    IsOptional(),
+    IsString(),
+    MaxLength(500),
+  );
+
+export const IdempotencyKeyField = (description: string) =>
+  applyDecorators(
+    ApiPropertyOptional({
+      example: '7f9c2a1e-4b1d-4c59-9a57-0c7f1d2e3b4a',
+      description,
+      maxLength: 200,
+    }),
+    IsOptional(),
+    IsString(),
+    Length(1, 200),
+  );

@@ -1,0 +1,204 @@
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  HttpStatus,
+  Param,
+  Post,
+  Put,
+  Query,
+} from '@nestjs/common';
+import {
+  ApiBody,
+  ApiExtraModels,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  getSchemaPath,
+} from '@nestjs/swagger';
+import { ProductIdParam, StoreIdParam } from '../catalog/catalog.patterns';
+import { CurrentPrincipal } from '../common/auth/auth.decorators';
+import type { Principal } from '../common/auth/principal';
+import { ApiAuthenticated, ApiIdempotent, ApiProblems } from '../common/http/api-docs.decorators';
+import { Audit, type AuditContext } from '../common/http/audit-context';
+import { Idempotency } from '../idempotency/idempotency-claim.decorator';
+import type { IdempotencyClaim } from '../idempotency/idempotency.types';
+import { AdjustStockDto } from './dto/adjust-stock.dto';
+import { BatchAdjustStockDto } from './dto/batch-adjust-stock.dto';
+import { StoreFilterPageQueryDto } from './dto/inventory-query.dto';
+import { SetStockCountDto } from './dto/set-stock-count.dto';
+import {
+  BatchUpdateResultDto,
+  InventoryPageDto,
+  MovementPageDto,
+  ProductInventoryDto,
+  StockLevelDto,
+  StockUpdateResultDto,
+} from './dto/stock.responses';
+import { StockUpdateBodyPipe } from './dto/stock-update-body.pipe';
+import { InventoryQueryService } from './inventory-query.service';
+import { StockService } from './stock.service';
+import { MovementKind } from './stock-movement.entity';
+
+@ApiTags('inventory')
+@ApiAuthenticated()
+@Controller('v1/inventory')
+export class InventoryController {
+  constructor(
+    private readonly queries: InventoryQueryService,
+    private readonly stock: StockService,
+  ) {}
+
+  @Get()
+  @ApiOperation({
+    summary: 'Products with their per-store levels and totals, keyset-paginated by product id',
+  })
+  @ApiOkResponse({ type: InventoryPageDto })
+  @ApiProblems([400, 'validation_failed'], [404, 'store_not_found'])
+  list(@Query() query: StoreFilterPageQueryDto) {
+    return this.queries.list(query);
+  }
+
+  @Get(':productId')
+  @ApiOperation({ summary: 'One product with every store level and totals' })
+  @ApiOkResponse({ type: ProductInventoryDto })
+  @ApiProblems([404, 'product_not_found'])
+  product(@Param('productId', ProductIdParam) productId: string) {
+    return this.queries.product(productId);
+  }
+
+  @Get(':productId/stores/:storeId')
+  @ApiOperation({ summary: 'One stock level (zeros at version 0 when never written)' })
+  @ApiOkResponse({ type: StockLevelDto })
+  @ApiProblems([404, 'product_not_found, store_not_found'])
+  level(
+    @Param('productId', ProductIdParam) productId: string,
+    @Param('storeId', StoreIdParam) storeId: string,
+  ) {
+    return this.queries.level(productId, storeId);
+  }
+
+  @Get(':productId/movements')
+  @ApiOperation({ summary: 'The stock ledger of a product, newest first' })
+  @ApiOkResponse({ type: MovementPageDto })
+  @ApiProblems([404, 'product_not_found, store_not_found'])
+  movements(
+    @Param('productId', ProductIdParam) productId: string,
+    @Query() query: StoreFilterPageQueryDto,
+  ) {
+    return this.queries.movementsOf(productId, query);
+  }
+
+  @Post('updates')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({
+    summary: 'Apply a stock change, or a batch of them',
+    description:
+      'A single change `{storeId, productId, delta, expectedVersion?}` is applied atomically against the current row; with `expectedVersion` it is a compare-and-set. ' +
+      'A batch `{storeId, updates: [...], atomic}` applies all-or-nothing (atomic: true) or item by item with per-item results (atomic: false).',
+  })
+  @ApiExtraModels(AdjustStockDto, BatchAdjustStockDto, StockUpdateResultDto, BatchUpdateResultDto)
+  @ApiBody({
+    schema: {
+      oneOf: [
+        { $ref: getSchemaPath(AdjustStockDto) },
+        { $ref: getSchemaPath(BatchAdjustStockDto) },
+      ],
+    },
+    examples: {
+      sale: {
+        value: {
+          storeId: 'store-s1',
+          productId: 'SKU-0001',
+          delta: -1,
+          reason: 'sale',
+          reference: 'POS-4711',
+        },
+      },
+      compareAndSet: {
+        value: {
+          storeId: 'store-s1',
+          productId: 'SKU-0001',
+          delta: 10,
+          expectedVersion: 7,
+          reason: 'receive',
+        },
+      },
+      batch: {
+        value: {
+          storeId: 'store-s1',
+          atomic: true,
+          updates: [
+            { productId: 'SKU-0001', delta: 24, reason: 'receive' },
+            { productId: 'SKU-0002', delta: -2, reason: 'damage' },
+          ],
+        },
+      },
+    },
+  })
+  @ApiOkResponse({
+    schema: {
+      oneOf: [
+        { $ref: getSchemaPath(StockUpdateResultDto) },
+        { $ref: getSchemaPath(BatchUpdateResultDto) },
+      ],
+    },
+  })
+  @ApiIdempotent()
+  @ApiProblems(
+    [400, 'validation_failed, idempotency_key_mismatch'],
+    [403, 'forbidden (a store key writing another store)'],
+    [404, 'product_not_found, store_not_found'],
+    [409, 'version_conflict (with version and available), insufficient_stock (with available)'],
+    [422, 'quantity_out_of_range'],
+  )
+  update(
+    @Body(StockUpdateBodyPipe) body: AdjustStockDto | BatchAdjustStockDto,
+    @CurrentPrincipal() principal: Principal,
+    @Audit() audit: AuditContext,
+    @Idempotency() claim?: IdempotencyClaim,
+  ) {
+    if (body instanceof BatchAdjustStockDto) {
+      const items = body.updates.map(({ reason, ...item }) => ({
+        ...item,
+        kind: reason ?? MovementKind.Adjust,
+      }));
+      return body.atomic
+        ? this.stock.adjustBatchAtomically(body.storeId, items, principal, audit, claim)
+        : this.stock.adjustBatchIndependently(body.storeId, items, principal, audit);
+    }
+    const { reason, idempotencyKey: _key, ...change } = body;
+    return this.stock.adjust(
+      { ...change, kind: reason ?? MovementKind.Adjust },
+      principal,
+      audit,
+      claim,
+    );
+  }
+
+  @Put(':productId/stores/:storeId')
+  @ApiOperation({
+    summary: 'Set the on-hand quantity from a physical count',
+    description: 'The ledger records the difference as a count movement.',
+  })
+  @ApiOkResponse({ type: StockUpdateResultDto })
+  @ApiIdempotent()
+  @ApiProblems(
+    [400, 'validation_failed'],
+    [403, 'forbidden'],
+    [404, 'product_not_found, store_not_found'],
+    [409, 'version_conflict, insufficient_stock (count below reserved)'],
+  )
+  setCount(
+    @Param('productId', ProductIdParam) productId: string,
+    @Param('storeId', StoreIdParam) storeId: string,
+    @Body() body: SetStockCountDto,
+    @CurrentPrincipal() principal: Principal,
+    @Audit() audit: AuditContext,
+    @Idempotency() claim?: IdempotencyClaim,
+  ) {
+    const { reason: _reason, ...count } = body;
+    return this.stock.setCount({ ...count, productId, storeId }, principal, audit, claim);
+  }
+}

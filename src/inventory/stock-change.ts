@@ -1,0 +1,68 @@
+import { DomainError } from '../common/errors/domain.error';
+import { ProductNotFoundError, StoreNotFoundError } from '../catalog/catalog.errors';
+import {
+  InsufficientStockError,
+  QuantityOutOfRangeError,
+  VersionConflictError,
+} from './inventory.errors';
+import { MovementKind } from './stock-movement.entity';
+
+export const MAX_ON_HAND = 1_000_000_000;
+
+/** One requested change to one level: on_hand moves by `delta`, optionally compare-and-set. */
+export interface StockChange {
+  productId: string;
+  storeId: string;
+  delta: number;
+  kind: MovementKind;
+  expectedVersion?: number;
+  reference?: string;
+  note?: string;
+}
+
+/** A level as stored; a never-written level reads as zeros at version 0. */
+export interface LevelState {
+  productId: string;
+  storeId: string;
+  onHand: number;
+  reserved: number;
+  available: number;
+  version: number;
+  updatedAt: string | null;
+}
+
+/** What the database says about a change that matched no row. */
+export interface RejectionFacts {
+  productActive: boolean;
+  storeExists: boolean;
+  level?: { onHand: number; reserved: number; available: number; version: number };
+}
+
+/** Create the level (first write), or retry because the row changed between the two reads. */
+export type RejectionVerdict = DomainError | 'create-level' | 'retry';
+
+/**
+ * Explains why a guarded update matched no row. Pure, so the rules are unit-tested; the database
+ * enforces the same rules in the UPDATE's WHERE clause and the table's CHECK constraints.
+ */
+export function explainRejection(change: StockChange, facts: RejectionFacts): RejectionVerdict {
+  const { productId, storeId, delta, expectedVersion } = change;
+  if (!facts.productActive) return new ProductNotFoundError(productId);
+  if (!facts.storeExists) return new StoreNotFoundError(storeId);
+  const level = facts.level ?? { onHand: 0, reserved: 0, available: 0, version: 0 };
+  if (expectedVersion !== undefined && expectedVersion !== level.version) {
+    return new VersionConflictError(
+      productId,
+      storeId,
+      expectedVersion,
+      level.version,
+      level.available,
+    );
+  }
+  if (level.onHand + delta < level.reserved) {
+    return new InsufficientStockError(productId, storeId, level.available, -delta);
+  }
+  if (level.onHand + delta > MAX_ON_HAND)
+    return new QuantityOutOfRangeError(productId, storeId, MAX_ON_HAND);
+  return facts.level ? 'retry' : 'create-level';
+}

@@ -1,0 +1,182 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import type { AuditContext } from '../common/http/audit-context';
+import { UnitOfWork } from '../database/unit-of-work';
+import { EventType } from '../events/inventory-event.entity';
+import { LevelState, MAX_ON_HAND, RejectionFacts, StockChange } from './stock-change';
+
+interface LevelRow {
+  product_id: string;
+  store_id: string;
+  on_hand: number;
+  reserved: number;
+  available: number;
+  version: number;
+  updated_at: Date | null;
+}
+
+const LEVEL_COLUMNS = 'product_id, store_id, on_hand, reserved, available, version, updated_at';
+
+/**
+ * Appends the ledger row and the feed event for the level produced by the `level` CTE, in the
+ * same statement and so the same transaction: a level never changes without both.
+ */
+const WITH_LEDGER_AND_EVENT = `
+  , movement AS (
+    INSERT INTO stock_movements (product_id, store_id, kind, delta, on_hand_after, reserved_after,
+                                 version_after, reference, note, actor, idempotency_key, request_id)
+    SELECT product_id, store_id, $5::text, $3::int, on_hand, reserved, version, $6::text, $7::text,
+           $8::text, $9::text, $10::text
+    FROM level
+  ), event AS (
+    INSERT INTO events (type, product_id, store_id, payload, idempotency_key, request_id)
+    SELECT '${EventType.StockLevelChanged}', product_id, store_id,
+           jsonb_build_object('productId', product_id, 'storeId', store_id, 'onHand', on_hand,
+                              'reserved', reserved, 'available', available, 'version', version,
+                              'updatedAt', updated_at, 'kind', $5::text, 'delta', $3::int),
+           $9::text, $10::text
+    FROM level
+  )
+  SELECT ${LEVEL_COLUMNS} FROM level`;
+
+/**
+ * The guarded update. Row-level locking makes concurrent writers queue on the row, and Postgres
+ * re-evaluates the WHERE clause on the newest row version once the lock is granted, so the
+ * stock check, the compare-and-set and the increment all see the latest committed state:
+ * no lost update, no oversell, no deadlock (one row per statement).
+ */
+const APPLY_CHANGE_SQL = `
+  WITH level AS (
+    UPDATE stock_levels
+    SET on_hand = on_hand + $3::int, version = version + 1, updated_at = now()
+    WHERE product_id = $1 AND store_id = $2
+      AND on_hand + $3::int >= reserved
+      AND on_hand + $3::int <= ${MAX_ON_HAND}
+      AND ($4::int IS NULL OR version = $4::int)
+      AND EXISTS (SELECT 1 FROM products WHERE id = $1 AND deleted_at IS NULL)
+    RETURNING ${LEVEL_COLUMNS}
+  )${WITH_LEDGER_AND_EVENT}`;
+
+/**
+ * First write of a level (a compare-and-set on it must expect version 0). ON CONFLICT: a
+ * concurrent first write won; the caller retries the guarded update against that row.
+ */
+const CREATE_LEVEL_SQL = `
+  WITH level AS (
+    INSERT INTO stock_levels (product_id, store_id, on_hand, reserved, version)
+    SELECT $1, $2, $3::int, 0, 1
+    WHERE coalesce($4::int, 0) = 0
+    ON CONFLICT (product_id, store_id) DO NOTHING
+    RETURNING ${LEVEL_COLUMNS}
+  )${WITH_LEDGER_AND_EVENT}`;
+
+function toLevelState(row: LevelRow): LevelState {
+  return {
+    productId: row.product_id,
+    storeId: row.store_id,
+    onHand: row.on_hand,
+    reserved: row.reserved,
+    available: row.available,
+    version: row.version,
+    updatedAt: row.updated_at?.toISOString() ?? null,
+  };
+}
+
+@Injectable()
+export class StockLevelRepository {
+  constructor(private readonly unitOfWork: UnitOfWork) {}
+
+  /** Applies the change if every guard holds; undefined when a guard (or a missing row) refused it. */
+  async applyChange(
+    tx: EntityManager,
+    change: StockChange,
+    audit: AuditContext,
+  ): Promise<LevelState | undefined> {
+    return this.runLevelStatement(tx, APPLY_CHANGE_SQL, change, audit);
+  }
+
+  async createLevel(
+    tx: EntityManager,
+    change: StockChange,
+    audit: AuditContext,
+  ): Promise<LevelState | undefined> {
+    return this.runLevelStatement(tx, CREATE_LEVEL_SQL, change, audit);
+  }
+
+  /** Why did a change match nothing? Read after the miss, in the same transaction. */
+  async inspect(tx: EntityManager, productId: string, storeId: string): Promise<RejectionFacts> {
+    const [row]: (Partial<LevelRow> & { product_active: boolean; store_exists: boolean })[] =
+      await tx.query(
+        `SELECT EXISTS (SELECT 1 FROM products WHERE id = $1 AND deleted_at IS NULL) AS product_active,
+              EXISTS (SELECT 1 FROM stores WHERE id = $2) AS store_exists,
+              l.on_hand, l.reserved, l.available, l.version
+       FROM (VALUES (1)) AS one
+       LEFT JOIN stock_levels l ON l.product_id = $1 AND l.store_id = $2`,
+        [productId, storeId],
+      );
+    const level =
+      row.version === null || row.version === undefined
+        ? undefined
+        : {
+            onHand: row.on_hand!,
+            reserved: row.reserved!,
+            available: row.available!,
+            version: row.version,
+          };
+    return { productActive: row.product_active, storeExists: row.store_exists, level };
+  }
+
+  /** Locks the level (if written) so an absolute count computes its delta from a stable value. */
+  async lockOnHand(tx: EntityManager, productId: string, storeId: string): Promise<number> {
+    const rows: { on_hand: number }[] = await tx.query(
+      `SELECT on_hand FROM stock_levels WHERE product_id = $1 AND store_id = $2 FOR UPDATE`,
+      [productId, storeId],
+    );
+    return rows[0]?.on_hand ?? 0;
+  }
+
+  async findLevel(productId: string, storeId: string): Promise<LevelState | undefined> {
+    const rows: LevelRow[] = await this.unitOfWork.manager.query(
+      `SELECT ${LEVEL_COLUMNS} FROM stock_levels WHERE product_id = $1 AND store_id = $2`,
+      [productId, storeId],
+    );
+    return rows[0] && toLevelState(rows[0]);
+  }
+
+  /** Every store's level of each product (zeros at version 0 where never written), by product then store. */
+  async levelsOfProducts(productIds: string[], storeId?: string): Promise<LevelState[]> {
+    const rows: LevelRow[] = await this.unitOfWork.manager.query(
+      `SELECT p.id AS product_id, s.id AS store_id,
+              coalesce(l.on_hand, 0) AS on_hand, coalesce(l.reserved, 0) AS reserved,
+              coalesce(l.available, 0) AS available, coalesce(l.version, 0) AS version, l.updated_at
+       FROM unnest($1::text[]) AS p(id)
+       CROSS JOIN stores s
+       LEFT JOIN stock_levels l ON l.product_id = p.id AND l.store_id = s.id
+       WHERE $2::text IS NULL OR s.id = $2
+       ORDER BY p.id, s.id`,
+      [productIds, storeId ?? null],
+    );
+    return rows.map(toLevelState);
+  }
+
+  private async runLevelStatement(
+    tx: EntityManager,
+    sql: string,
+    change: StockChange,
+    audit: AuditContext,
+  ): Promise<LevelState | undefined> {
+    const rows: LevelRow[] = await tx.query(sql, [
+      change.productId,
+      change.storeId,
+      change.delta,
+      change.expectedVersion ?? null,
+      change.kind,
+      change.reference ?? null,
+      change.note ?? null,
+      audit.actor,
+      audit.idempotencyKey ?? null,
+      audit.requestId,
+    ]);
+    return rows[0] && toLevelState(rows[0]);
+  }
+}

@@ -1,0 +1,241 @@
+import { Injectable } from '@nestjs/common';
+import { InjectMetric } from '@willsoto/nestjs-prometheus';
+import { Counter } from 'prom-client';
+import { EntityManager } from 'typeorm';
+import { assertMayWriteStore, Principal } from '../common/auth/principal';
+import { DomainError } from '../common/errors/domain.error';
+import type { AuditContext } from '../common/http/audit-context';
+import { UnitOfWork } from '../database/unit-of-work';
+import { IdempotencyService } from '../idempotency/idempotency.service';
+import { fingerprintOf, IdempotencyClaim } from '../idempotency/idempotency.types';
+import { STOCK_UPDATES_APPLIED, STOCK_UPDATES_REJECTED } from './inventory.metrics';
+import { explainRejection, LevelState, StockChange } from './stock-change';
+import { StockLevelRepository } from './stock-level.repository';
+import { MovementKind } from './stock-movement.entity';
+
+export type StockUpdateResult = LevelState & { applied: true };
+
+export interface BatchItem extends Omit<StockChange, 'storeId'> {
+  idempotencyKey?: string;
+}
+
+export type BatchItemResult = { index: number; productId: string; storeId: string } & (
+  | (StockUpdateResult & { replayed?: boolean })
+  | { applied: false; error: { code: string; detail: string } & Record<string, unknown> }
+);
+
+export interface BatchResult {
+  storeId: string;
+  atomic: boolean;
+  results: BatchItemResult[];
+  summary: { total: number; succeeded: number; failed: number };
+}
+
+/** How many times a change is retried when its row changed between the update and the diagnosis. */
+const MAX_ATTEMPTS = 3;
+
+/**
+ * Every stock change: the level, its ledger row, its feed event and its idempotency record
+ * commit in one transaction, or none of them does.
+ */
+@Injectable()
+export class StockService {
+  constructor(
+    private readonly unitOfWork: UnitOfWork,
+    private readonly levels: StockLevelRepository,
+    private readonly idempotency: IdempotencyService,
+    @InjectMetric(STOCK_UPDATES_APPLIED) private readonly applied: Counter<'kind'>,
+    @InjectMetric(STOCK_UPDATES_REJECTED) private readonly rejected: Counter<'reason'>,
+  ) {}
+
+  async adjust(
+    change: StockChange,
+    principal: Principal,
+    audit: AuditContext,
+    claim?: IdempotencyClaim,
+  ): Promise<StockUpdateResult> {
+    assertMayWriteStore(principal, change.storeId);
+    return this.runClaimed(claim, (tx) => this.applyInTransaction(tx, change, audit));
+  }
+
+  /** Absolute set from a physical count: the ledger records the difference to the locked level. */
+  async setCount(
+    count: Omit<StockChange, 'delta' | 'kind'> & { onHand: number },
+    principal: Principal,
+    audit: AuditContext,
+    claim?: IdempotencyClaim,
+  ): Promise<StockUpdateResult> {
+    assertMayWriteStore(principal, count.storeId);
+    const { onHand, ...fields } = count;
+    return this.runClaimed(claim, async (tx) => {
+      const current = await this.levels.lockOnHand(tx, count.productId, count.storeId);
+      return this.applyInTransaction(
+        tx,
+        { ...fields, delta: onHand - current, kind: MovementKind.Count },
+        audit,
+      );
+    });
+  }
+
+  /**
+   * Atomic: one transaction, items applied in product-id order so that overlapping batches
+   * always lock rows in the same order and cannot deadlock; the first failure undoes all.
+   */
+  async adjustBatchAtomically(
+    storeId: string,
+    items: BatchItem[],
+    principal: Principal,
+    audit: AuditContext,
+    claim?: IdempotencyClaim,
+  ): Promise<BatchResult> {
+    assertMayWriteStore(principal, storeId);
+    const ordered = items
+      .map((item, index) => ({ item, index }))
+      .sort((a, b) => compareIds(a.item.productId, b.item.productId));
+    return this.runClaimed(claim, async (tx) => {
+      const results: BatchItemResult[] = new Array(items.length);
+      for (const { item, index } of ordered) {
+        const level = await this.applyInTransaction(tx, { ...item, storeId }, audit).catch(
+          (error: unknown) => {
+            if (error instanceof DomainError) Object.assign(error.details, { itemIndex: index });
+            throw error;
+          },
+        );
+        results[index] = { index, ...level };
+      }
+      return batchResult(storeId, true, results);
+    });
+  }
+
+  /**
+   * Non-atomic: each item is its own transaction and its own idempotent operation, keyed by the
+   * item's key or, failing that, by the request's key and the item's position, so a retried
+   * batch never applies an item twice.
+   */
+  async adjustBatchIndependently(
+    storeId: string,
+    items: BatchItem[],
+    principal: Principal,
+    audit: AuditContext,
+  ): Promise<BatchResult> {
+    assertMayWriteStore(principal, storeId);
+    const results: BatchItemResult[] = [];
+    for (const [index, item] of items.entries()) {
+      results.push(await this.applyBatchItem(storeId, item, index, audit));
+    }
+    return batchResult(storeId, false, results);
+  }
+
+  private async applyBatchItem(
+    storeId: string,
+    item: BatchItem,
+    index: number,
+    audit: AuditContext,
+  ): Promise<BatchItemResult> {
+    const { idempotencyKey: itemKey, ...fields } = item;
+    const key = itemKey ?? (audit.idempotencyKey && `${audit.idempotencyKey}#${index}`);
+    const change = { ...fields, storeId };
+    const identity = { index, productId: item.productId, storeId };
+    try {
+      if (!key) return { ...identity, ...(await this.applyAlone(change, audit)) };
+      const outcome = await this.idempotency.claim({
+        actor: audit.actor,
+        key,
+        fingerprint: fingerprintOf('BATCH-ITEM', storeId, fields),
+      });
+      if ('replay' in outcome)
+        return {
+          ...identity,
+          ...(JSON.parse(outcome.replay.body) as StockUpdateResult),
+          replayed: true,
+        };
+      return {
+        ...identity,
+        ...(await this.applyAlone(change, { ...audit, idempotencyKey: key }, outcome.claim)),
+      };
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      return {
+        ...identity,
+        applied: false,
+        error: { code: error.code, detail: error.message, ...error.details },
+      };
+    }
+  }
+
+  private async applyAlone(
+    change: StockChange,
+    audit: AuditContext,
+    claim?: IdempotencyClaim,
+  ): Promise<StockUpdateResult> {
+    // A failed item is not remembered: a retried batch tries it again, but never re-applies a success.
+    return this.runClaimed(claim, (tx) => this.applyInTransaction(tx, change, audit)).catch(
+      async (error: unknown) => {
+        if (claim) await this.idempotency.release(claim);
+        throw error;
+      },
+    );
+  }
+
+  /** Runs the work in one transaction that also completes the idempotency claim, if any. */
+  private runClaimed<T>(
+    claim: IdempotencyClaim | undefined,
+    work: (tx: EntityManager) => Promise<T>,
+  ): Promise<T> {
+    return this.unitOfWork.run(async (tx) => {
+      const result = await work(tx);
+      if (claim) await this.idempotency.completeWithin(tx, claim, result);
+      return result;
+    });
+  }
+
+  private async applyInTransaction(
+    tx: EntityManager,
+    change: StockChange,
+    audit: AuditContext,
+  ): Promise<StockUpdateResult> {
+    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+      const level =
+        (await this.levels.applyChange(tx, change, audit)) ??
+        (await this.explainMiss(tx, change, audit));
+      if (level) {
+        this.applied.inc({ kind: change.kind });
+        return { ...level, applied: true };
+      }
+    }
+    throw new Error(
+      `Stock change on ${change.productId}@${change.storeId} kept racing after ${MAX_ATTEMPTS} attempts`,
+    );
+  }
+
+  /** Throws the reason a change was refused, creates a never-written level, or asks for a retry. */
+  private async explainMiss(
+    tx: EntityManager,
+    change: StockChange,
+    audit: AuditContext,
+  ): Promise<LevelState | undefined> {
+    const verdict = explainRejection(
+      change,
+      await this.levels.inspect(tx, change.productId, change.storeId),
+    );
+    if (verdict instanceof DomainError) {
+      this.rejected.inc({ reason: verdict.code });
+      throw verdict;
+    }
+    return verdict === 'create-level' ? this.levels.createLevel(tx, change, audit) : undefined;
+  }
+}
+
+function compareIds(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function batchResult(storeId: string, atomic: boolean, results: BatchItemResult[]): BatchResult {
+  const succeeded = results.filter((result) => result.applied).length;
+  return {
+    storeId,
+    atomic,
+    results,
+    summary: { total: results.length, succeeded, failed: results.length - succeeded },
+  };
+}

@@ -1,0 +1,47 @@
+import { Module } from '@nestjs/common';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { LoggerModule } from 'nestjs-pino';
+import { AppConfig } from '../config/app-config';
+
+const QUIET_ROUTES = /^\/(health|metrics)(\/|$|\?)/;
+
+/**
+ * One JSON line per request with its request id; no bodies, no headers (so no API keys), and
+ * no lines for health checks and scrapes.
+ */
+@Module({
+  imports: [
+    LoggerModule.forRootAsync({
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) => ({
+        pinoHttp: {
+          level: config.logLevel,
+          base: { mode: config.mode, instance: config.instanceName },
+          // Fastify already assigned the id (honouring X-Request-Id); reuse it.
+          genReqId: (request: IncomingMessage & { id?: string | number }) => String(request.id),
+          autoLogging: {
+            ignore: (request: IncomingMessage) => QUIET_ROUTES.test(request.url ?? ''),
+          },
+          redact: ['req.headers', 'res.headers'],
+          serializers: {
+            req: (request: {
+              id: string;
+              method: string;
+              url: string;
+              remoteAddress?: string;
+            }) => ({
+              id: request.id,
+              method: request.method,
+              url: request.url,
+              remoteAddress: request.remoteAddress,
+            }),
+            res: (response: ServerResponse | { statusCode: number }) => ({
+              statusCode: response.statusCode,
+            }),
+          },
+        },
+      }),
+    }),
+  ],
+})
+export class LoggingModule {}

@@ -1,0 +1,55 @@
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { createApp } from './bootstrap';
+import { ConfigError, loadConfig } from './config/config.loader';
+import { AppConfig } from './config/app-config';
+import { EmbeddedDatabase } from './database/embedded-database';
+
+const logger = new Logger('Main');
+
+function readConfig(): AppConfig {
+  try {
+    return loadConfig();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(error.message);
+    process.exit(78); // EX_CONFIG
+  }
+}
+
+async function main(): Promise<void> {
+  const config = readConfig();
+  let embedded: EmbeddedDatabase | undefined;
+  if (!config.databaseUrl) {
+    embedded = EmbeddedDatabase.forInstance(config);
+    logger.log(
+      `DATABASE_URL is not set: starting an embedded PostgreSQL in ${embedded.dataDir} on port ${embedded.port}`,
+    );
+    config.databaseUrl = await embedded.start('inventory');
+  }
+
+  const app = await createApp(config);
+  await app.listen({ port: config.httpPort, host: config.host });
+  logger.log(`Listening on http://${config.host}:${config.httpPort} (Swagger UI at /docs)`);
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.log(`${signal} received: finishing in-flight requests`);
+    setTimeout(() => {
+      logger.error(`Shutdown took longer than ${config.shutdownGraceMs} ms; exiting`);
+      process.exit(1);
+    }, config.shutdownGraceMs).unref();
+    await app.close();
+    await embedded?.stop();
+    process.exit(0);
+  };
+  process.once('SIGTERM', (signal) => void shutdown(signal));
+  process.once('SIGINT', (signal) => void shutdown(signal));
+}
+
+main().catch((error: unknown) => {
+  logger.error(error instanceof Error ? error.stack : String(error));
+  process.exit(1);
+});

@@ -1,0 +1,30 @@
+import { EventEmitterModule } from '@nestjs/event-emitter';
+import { ScheduleModule } from '@nestjs/schedule';
+import { AuthModule } from './common/auth/auth.module';
+import { AppConfig } from './config/app-config';
+import { ConfigModule } from './config/config.module';
+import { DatabaseModule } from './database/database.module';
+import { EventsModule } from './events/events.module';
+import { HealthModule } from './health/health.module';
+import { IdempotencyModule } from './idempotency/idempotency.module';
+import { LoggingModule } from './logging/logging.module';
+import { MetricsModule } from './metrics/metrics.module';
+import { RateLimitModule } from './rate-limit/rate-limit.module';
+
+/** What every process has, whatever its mode. */
+export function platformModules(config: AppConfig) {
+  return [
+    ConfigModule.forRoot(config),
+    LoggingModule,
+    DatabaseModule,
+    MetricsModule,
+    // Throttling runs before authentication so that guessing keys is throttled (per IP) too.
+    RateLimitModule,
+    AuthModule,
+    IdempotencyModule,
+    EventsModule,
+    HealthModule,
+    ScheduleModule.forRoot(),
+    EventEmitterModule.forRoot(),
+  ];
+}

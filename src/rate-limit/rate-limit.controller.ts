@@ -1,0 +1,55 @@
+import { Controller, Get } from '@nestjs/common';
+import { InjectThrottlerStorage } from '@nestjs/throttler';
+import { ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { AdminOnly } from '../common/auth/auth.decorators';
+import { ApiAuthenticated, ApiProblems } from '../common/http/api-docs.decorators';
+import { AppConfig } from '../config/app-config';
+import { InspectableThrottlerStorage } from './rate-limit.storage';
+
+class ClientUsageDto {
+  @ApiProperty({
+    example: 'key:store-s1:3f2a9c1b0d',
+    description: 'key:<api key id> or ip:<address>',
+  })
+  client: string;
+  @ApiProperty({ example: 'default', enum: ['default', 'admin'] }) throttler: string;
+  @ApiProperty({ example: 412 }) hits: number;
+  @ApiProperty({ example: false }) blocked: boolean;
+  @ApiProperty({ example: 31000 }) resetsInMs: number;
+}
+
+class RateLimitStatusDto {
+  @ApiProperty({ example: true }) enabled: boolean;
+  @ApiProperty({ example: 60000 }) windowMs: number;
+  @ApiProperty({ example: { default: 1200, admin: 120 } }) limits: {
+    default: number;
+    admin: number;
+  };
+  @ApiProperty({ type: [ClientUsageDto] }) topClients: ClientUsageDto[];
+}
+
+@ApiTags('admin')
+@ApiAuthenticated()
+@ApiProblems([403, 'forbidden (not an admin key)'])
+@AdminOnly()
+@Controller('v1/admin/rate-limit')
+export class RateLimitController {
+  constructor(
+    private readonly config: AppConfig,
+    @InjectThrottlerStorage() private readonly storage: InspectableThrottlerStorage,
+  ) {}
+
+  @Get('status')
+  @ApiOperation({
+    summary: 'The limits in force and the clients using most of them (this instance)',
+  })
+  @ApiOkResponse({ type: RateLimitStatusDto })
+  status(): RateLimitStatusDto {
+    return {
+      enabled: this.config.rateLimitEnabled,
+      windowMs: this.config.rateLimitWindowMs,
+      limits: { default: this.config.rateLimitMax, admin: this.config.rateLimitAdminMax },
+      topClients: this.storage.topClients(20),
+    };
+  }
+}
