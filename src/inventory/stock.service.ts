@@ -93,7 +93,7 @@ export class StockService {
       .map((item, index) => ({ item, index }))
       .sort((a, b) => compareIds(a.item.productId, b.item.productId));
     return this.runClaimed(claim, async (tx) => {
-      const results: BatchItemResult[] = new Array(items.length);
+      const results: BatchItemResult[] = [];
       for (const { item, index } of ordered) {
         const level = await this.applyInTransaction(tx, { ...item, storeId }, audit).catch(
           (error: unknown) => {
