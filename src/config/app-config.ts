@@ -180,6 +180,50 @@ export class AppConfig {
   @Min(0)
   shutdownGraceMs = 10_000;
 
+  /** Feed events older than this are pruned; a consumer behind them gets 410 and re-bootstraps. */
+  @Env('EVENT_RETENTION')
+  @toDurationMs()
+  @IsInt({ message: 'must be a duration such as 7d' })
+  @Min(1000)
+  eventRetentionMs = 7 * 86_400_000;
+
+  /** Longest long poll a client may ask for on the event feed, in seconds. */
+  @Env('FEED_MAX_WAIT_SECONDS')
+  @toInt()
+  @IsInt()
+  @Min(0)
+  @Max(300)
+  feedMaxWaitSeconds = 60;
+
+  /** A store with no heartbeat for this long is offline (central refuses remote purchases for it). */
+  @Env('STORE_OFFLINE_AFTER_MS')
+  @toInt()
+  @IsInt()
+  @Min(100)
+  storeOfflineAfterMs = 30_000;
+
+  /** How often a store node beats to central. */
+  @Env('HEARTBEAT_INTERVAL_MS')
+  @toInt()
+  @IsInt()
+  @Min(50)
+  heartbeatIntervalMs = 10_000;
+
+  /** Store node: how long each long poll of central's feed waits, in seconds. */
+  @Env('SYNC_WAIT_SECONDS')
+  @toInt()
+  @IsInt()
+  @Min(1)
+  @Max(300)
+  syncWaitSeconds = 30;
+
+  /** Store node: timeout of one forwarded write to central. */
+  @Env('FORWARD_TIMEOUT_MS')
+  @toInt()
+  @IsInt()
+  @Min(50)
+  forwardTimeoutMs = 3000;
+
   @Env('STORE_ID')
   @ValidateIf(isStore)
   @Matches(/^[a-z0-9][a-z0-9-]{0,63}$/, { message: 'must be a store id such as store-s1' })
