@@ -193,3 +193,8 @@ export function metricValue(exposition: string, series: string): number {
   }
   return 0;
 }
+
+/** The field names a validation_failed problem lists, in order. */
+export function errorFields(response: HttpResponse): string[] {
+  return (response.body.errors as { field: string }[]).map((error) => error.field);
+}
