@@ -54,12 +54,18 @@ export class IdempotencyService {
   /**
    * Completes the claim with a success body inside the transaction that made the change, so the
    * change and its idempotency record commit or vanish together. The body is stored as the exact
-   * JSON the framework will send (both use JSON.stringify).
+   * JSON the framework will send (both use JSON.stringify). The caller sets `claim.response` to
+   * the returned response once the transaction has committed: until then the record may still
+   * roll back, and a claim without a response is released if the request fails.
    */
-  async completeWithin(tx: EntityManager, claim: IdempotencyClaim, body: unknown): Promise<void> {
+  async completeWithin(
+    tx: EntityManager,
+    claim: IdempotencyClaim,
+    body: unknown,
+  ): Promise<StoredResponse> {
     const response = { status: claim.successStatus, body: JSON.stringify(body) };
     await this.repository.complete(tx, claim.scope, response);
-    claim.response = response;
+    return response;
   }
 
   /** Completes the claim on its own, for work that has no transaction to share. */

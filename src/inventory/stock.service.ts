@@ -7,7 +7,7 @@ import { DomainError } from '../common/errors/domain.error';
 import type { AuditContext } from '../common/http/audit-context';
 import { UnitOfWork } from '../database/unit-of-work';
 import { IdempotencyService } from '../idempotency/idempotency.service';
-import { fingerprintOf, IdempotencyClaim } from '../idempotency/idempotency.types';
+import { fingerprintOf, IdempotencyClaim, StoredResponse } from '../idempotency/idempotency.types';
 import { STOCK_UPDATES_APPLIED, STOCK_UPDATES_REJECTED } from './inventory.metrics';
 import { explainRejection, LevelState, StockChange } from './stock-change';
 import { StockLevelRepository } from './stock-level.repository';
@@ -178,15 +178,19 @@ export class StockService {
   }
 
   /** Runs the work in one transaction that also completes the idempotency claim, if any. */
-  private runClaimed<T>(
+  private async runClaimed<T>(
     claim: IdempotencyClaim | undefined,
     work: (tx: EntityManager) => Promise<T>,
   ): Promise<T> {
-    return this.unitOfWork.run(async (tx) => {
+    let stored: StoredResponse | undefined;
+    const result = await this.unitOfWork.run(async (tx) => {
       const result = await work(tx);
-      if (claim) await this.idempotency.completeWithin(tx, claim, result);
+      if (claim) stored = await this.idempotency.completeWithin(tx, claim, result);
       return result;
     });
+    // Marked completed only once committed; a failed commit leaves the claim to be released.
+    if (claim && stored) claim.response = stored;
+    return result;
   }
 
   private async applyInTransaction(
