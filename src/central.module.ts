@@ -1,8 +1,10 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AdminModule } from './admin/admin.module';
 import { AppConfig } from './config/app-config';
+import { EventsModule } from './events/events.module';
 import { InventoryModule } from './inventory/inventory.module';
 import { platformModules } from './platform.modules';
+import { StoresModule } from './stores/stores.module';
 
 /** The source of truth: catalog, stock, ledger and the event feed. */
 @Module({})
@@ -10,7 +12,13 @@ export class CentralModule {
   static register(config: AppConfig): DynamicModule {
     return {
       module: CentralModule,
-      imports: [...platformModules(config), InventoryModule, AdminModule],
+      imports: [
+        ...platformModules(config),
+        EventsModule,
+        InventoryModule,
+        StoresModule,
+        AdminModule,
+      ],
     };
   }
 }

@@ -4,7 +4,6 @@ import { AuthModule } from './common/auth/auth.module';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
-import { EventsModule } from './events/events.module';
 import { HealthModule } from './health/health.module';
 import { IdempotencyModule } from './idempotency/idempotency.module';
 import { LoggingModule } from './logging/logging.module';
@@ -22,7 +21,6 @@ export function platformModules(config: AppConfig) {
     RateLimitModule,
     AuthModule,
     IdempotencyModule,
-    EventsModule,
     HealthModule,
     ScheduleModule.forRoot(),
     EventEmitterModule.forRoot(),

@@ -1,6 +1,8 @@
 import { Body, Controller, Get, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CatalogService } from '../catalog/catalog.service';
+import { StoreStatusDto } from '../stores/dto/store-status.dto';
+import { StoreLivenessService } from '../stores/store-liveness.service';
 import { AdminOnly } from '../common/auth/auth.decorators';
 import { ApiAuthenticated, ApiIdempotent, ApiProblems } from '../common/http/api-docs.decorators';
 import { Audit, type AuditContext } from '../common/http/audit-context';
@@ -13,7 +15,10 @@ import { CreateStoreDto } from './dto/create-store.dto';
 @AdminOnly()
 @Controller('v1/admin/stores')
 export class AdminStoresController {
-  constructor(private readonly catalog: CatalogService) {}
+  constructor(
+    private readonly catalog: CatalogService,
+    private readonly liveness: StoreLivenessService,
+  ) {}
 
   @Post()
   @ApiOperation({ summary: 'Register a store' })
@@ -25,9 +30,11 @@ export class AdminStoresController {
   }
 
   @Get()
-  @ApiOperation({ summary: 'All stores with their last heartbeat and replica offset' })
-  @ApiOkResponse({ type: [StoreDto] })
+  @ApiOperation({
+    summary: 'All stores with their status (online/offline), last heartbeat and replica lag',
+  })
+  @ApiOkResponse({ type: [StoreStatusDto] })
   list() {
-    return this.catalog.listStores();
+    return this.liveness.statuses();
   }
 }

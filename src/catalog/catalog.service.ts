@@ -105,10 +105,6 @@ export class CatalogService {
     });
   }
 
-  async listStores(): Promise<StoreView[]> {
-    return (await this.stores.listAll()).map(toStoreView);
-  }
-
   private async changeProduct(
     productId: string,
     type: EventType,

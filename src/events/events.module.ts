@@ -1,9 +1,30 @@
 import { Global, Module } from '@nestjs/common';
+import { EventRetentionJob } from './event-retention.job';
+import { EventSequencer } from './event-sequencer.service';
+import { eventsMetricProviders } from './events.metrics';
 import { EventsRepository } from './events.repository';
+import { FeedController } from './feed.controller';
+import { FeedListener } from './feed-listener.service';
+import { FeedService } from './feed.service';
+import { FeedWaiters } from './feed-waiters';
+import { SnapshotRepository } from './snapshot.repository';
+import { SnapshotService } from './snapshot.service';
 
+/** The transactional event table, its sequencer, and the long-poll feed and snapshot it serves. */
 @Global()
 @Module({
-  providers: [EventsRepository],
-  exports: [EventsRepository],
+  controllers: [FeedController],
+  providers: [
+    EventsRepository,
+    EventSequencer,
+    EventRetentionJob,
+    FeedWaiters,
+    FeedListener,
+    FeedService,
+    SnapshotRepository,
+    SnapshotService,
+    ...eventsMetricProviders,
+  ],
+  exports: [EventsRepository, EventSequencer],
 })
 export class EventsModule {}

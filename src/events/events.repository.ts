@@ -1,5 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { UnitOfWork } from '../database/unit-of-work';
+import { markEventsAppended } from './events-appended';
+import { OffsetExpiredError } from './feed.errors';
+import { FeedEvent, FeedPage } from './feed.types';
 import { EventType } from './inventory-event.entity';
 
 /** What a change tells the feed; appended inside the change's own transaction. */
@@ -12,8 +16,28 @@ export interface NewEvent {
   requestId?: string;
 }
 
+/** Only one sequencer round at a time across every central instance sharing the database. */
+const SEQUENCER_LOCK = 7_347_002;
+export const FEED_CHANNEL = 'inventory_feed';
+
+interface FeedRow {
+  head: string;
+  pruned_through: string;
+  seq: string | null;
+  type: EventType;
+  product_id: string | null;
+  store_id: string | null;
+  payload: Record<string, unknown>;
+  idempotency_key: string | null;
+  request_id: string | null;
+  created_at: Date;
+  sequenced_at: Date;
+}
+
 @Injectable()
 export class EventsRepository {
+  constructor(private readonly unitOfWork: UnitOfWork) {}
+
   /** Appends events unsequenced; the sequencer gives them feed offsets once they are committed. */
   async append(tx: EntityManager, events: NewEvent[]): Promise<void> {
     if (events.length === 0) return;
@@ -29,5 +53,123 @@ export class EventsRepository {
         events.map((event) => event.requestId ?? null),
       ],
     );
+    markEventsAppended(tx);
   }
+
+  /**
+   * One sequencer round: stamps consecutive offsets onto committed, unsequenced events.
+   * Correct because (1) only committed rows are visible to the stamping statement, (2) the
+   * advisory lock, taken in its own statement first, makes rounds strictly sequential and each
+   * round's statement sees everything earlier rounds committed, and (3) a round's offsets become
+   * visible atomically at its commit. So readers always see offsets 1..head with no hole, and a
+   * transaction that commits late simply gets a later offset instead of being skipped.
+   * Returns the new head and how many events were stamped.
+   */
+  async sequenceRound(batchSize: number): Promise<{ head: number; stamped: number }> {
+    return this.unitOfWork.run(async (tx) => {
+      await tx.query('SELECT pg_advisory_xact_lock($1)', [SEQUENCER_LOCK]);
+      const [row]: { head: string; stamped: string }[] = await tx.query(
+        `WITH pending AS (
+           SELECT id, row_number() OVER (ORDER BY id) AS n
+           FROM (SELECT id FROM events WHERE seq IS NULL ORDER BY id LIMIT $1) AS batch
+         ), head AS (
+           UPDATE feed_head SET seq = seq + (SELECT count(*) FROM pending)
+           WHERE EXISTS (SELECT 1 FROM pending)
+           RETURNING seq AS new_head, seq - (SELECT count(*) FROM pending) AS base
+         ), stamped AS (
+           UPDATE events e SET seq = head.base + pending.n, sequenced_at = clock_timestamp()
+           FROM pending, head
+           WHERE e.id = pending.id
+           RETURNING e.seq
+         )
+         SELECT coalesce((SELECT new_head FROM head), (SELECT seq FROM feed_head)) AS head,
+                (SELECT count(*) FROM stamped) AS stamped,
+                (SELECT pg_notify('${FEED_CHANNEL}', new_head::text) FROM head) AS notified`,
+        [batchSize],
+      );
+      return { head: Number(row.head), stamped: Number(row.stamped) };
+    });
+  }
+
+  /**
+   * Events after `offset`, read in one statement (one snapshot) together with the head, so the
+   * page and nextOffset agree. Everything up to the head is stamped and visible (see
+   * sequenceRound), hence `seq > offset ORDER BY seq` never skips an event.
+   */
+  async readAfter(offset: number, limit: number, storeId?: string): Promise<FeedPage> {
+    const rows: FeedRow[] = await this.unitOfWork.manager.query(
+      `WITH head AS (SELECT seq, pruned_through FROM feed_head),
+       page AS (
+         SELECT seq, type, product_id, store_id, payload, idempotency_key, request_id, created_at, sequenced_at
+         FROM events
+         WHERE seq > $1 AND seq <= (SELECT seq FROM head)
+           AND ($3::text IS NULL OR store_id IS NULL OR store_id = $3)
+         ORDER BY seq
+         LIMIT $2
+       )
+       SELECT head.seq AS head, head.pruned_through, page.*
+       FROM head LEFT JOIN page ON true
+       ORDER BY page.seq`,
+      [offset, limit, storeId ?? null],
+    );
+    const head = Number(rows[0].head);
+    const prunedThrough = Number(rows[0].pruned_through);
+    if (offset < prunedThrough) throw new OffsetExpiredError(offset, prunedThrough);
+    const events = rows.filter((row) => row.seq !== null).map(toFeedEvent);
+    const nextOffset =
+      events.length === limit ? events[events.length - 1].offset : Math.max(head, offset);
+    return {
+      events,
+      nextOffset,
+      hasMore: nextOffset < head,
+      count: events.length,
+      headOffset: head,
+    };
+  }
+
+  async head(): Promise<number> {
+    const [row]: { seq: string }[] = await this.unitOfWork.manager.query(
+      'SELECT seq FROM feed_head',
+    );
+    return Number(row.seq);
+  }
+
+  /** Seconds the oldest unsequenced event has waited: a stuck sequencer shows here. */
+  async oldestUnsequencedAgeSeconds(): Promise<number> {
+    const [row]: { age: number | null }[] = await this.unitOfWork.manager.query(
+      `SELECT extract(epoch FROM now() - min(created_at))::float8 AS age FROM events WHERE seq IS NULL`,
+    );
+    return Math.max(0, row.age ?? 0);
+  }
+
+  /** Deletes sequenced events older than the retention and remembers how far the feed is gone. */
+  async pruneOlderThan(retentionMs: number): Promise<number> {
+    const [row]: { pruned: string }[] = await this.unitOfWork.manager.query(
+      `WITH gone AS (
+         DELETE FROM events
+         WHERE seq IS NOT NULL AND sequenced_at < now() - make_interval(secs => $1 / 1000.0)
+         RETURNING seq
+       ), mark AS (
+         UPDATE feed_head SET pruned_through = greatest(pruned_through, (SELECT max(seq) FROM gone))
+         WHERE EXISTS (SELECT 1 FROM gone)
+       )
+       SELECT count(*) AS pruned FROM gone`,
+      [retentionMs],
+    );
+    return Number(row.pruned);
+  }
+}
+
+function toFeedEvent(row: FeedRow): FeedEvent {
+  return {
+    offset: Number(row.seq),
+    type: row.type,
+    productId: row.product_id,
+    storeId: row.store_id,
+    data: row.payload,
+    idempotencyKey: row.idempotency_key,
+    requestId: row.request_id,
+    createdAt: row.created_at.toISOString(),
+    committedAt: row.sequenced_at.toISOString(),
+  };
 }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import type { AuditContext } from '../common/http/audit-context';
 import { UnitOfWork } from '../database/unit-of-work';
+import { markEventsAppended } from '../events/events-appended';
 import { EventType } from '../events/inventory-event.entity';
 import { LevelState, MAX_ON_HAND, RejectionFacts, StockChange } from './stock-change';
 
@@ -177,6 +178,7 @@ export class StockLevelRepository {
       audit.idempotencyKey ?? null,
       audit.requestId,
     ]);
+    if (rows[0]) markEventsAppended(tx);
     return rows[0] && toLevelState(rows[0]);
   }
 }

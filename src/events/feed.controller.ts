@@ -1,0 +1,57 @@
+import { Controller, Get, Query, Req, StreamableFile } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
+import { ApiAuthenticated, ApiProblems } from '../common/http/api-docs.decorators';
+import { AppConfig } from '../config/app-config';
+import { FeedPageDto } from './dto/feed.responses';
+import { FeedQueryDto, SnapshotQueryDto } from './dto/feed-query.dto';
+import { FeedService } from './feed.service';
+import { SnapshotService } from './snapshot.service';
+
+@ApiTags('feed')
+@ApiAuthenticated()
+@Controller('v1/inventory')
+export class FeedController {
+  constructor(
+    private readonly feed: FeedService,
+    private readonly snapshots: SnapshotService,
+    private readonly config: AppConfig,
+  ) {}
+
+  @Get('events')
+  @ApiOperation({
+    summary: 'The change feed: events after an offset, long-polled',
+    description:
+      'Answers at once when there are events after `offset`; otherwise holds the request up to `wait` seconds and answers as soon as one commits. ' +
+      'Offsets are gap-free and in commit order. An offset older than the retention window answers 410 offset_expired: load the snapshot again.',
+  })
+  @ApiOkResponse({ type: FeedPageDto })
+  @ApiProblems([400, 'validation_failed'], [410, 'offset_expired'])
+  events(@Query() query: FeedQueryDto, @Req() request: FastifyRequest) {
+    const waitSeconds = Math.min(query.wait, this.config.feedMaxWaitSeconds);
+    return this.feed.read({ ...query, waitSeconds }, abortedWhenClosed(request));
+  }
+
+  @Get('snapshot')
+  @ApiOperation({
+    summary:
+      'A consistent snapshot of catalog and levels, with the feed offset it matches (NDJSON stream)',
+    description:
+      'Lines: {"type":"header","offset":N} first, then "store", "product" and "level" records, then {"type":"end","counts":{...}}. ' +
+      'Continue the feed from the header offset.',
+  })
+  @ApiProduces('application/x-ndjson')
+  @ApiOkResponse({ description: 'application/x-ndjson, one JSON record per line' })
+  snapshot(@Query() query: SnapshotQueryDto): StreamableFile {
+    return new StreamableFile(this.snapshots.stream(query.storeId), {
+      type: 'application/x-ndjson',
+    });
+  }
+}
+
+/** Aborts when the client goes away, so a parked long poll is released at once. */
+function abortedWhenClosed(request: FastifyRequest): AbortSignal {
+  const controller = new AbortController();
+  request.raw.once('close', () => controller.abort());
+  return controller.signal;
+}

@@ -1,0 +1,73 @@
+import { Body, Controller, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { StoreIdParam } from '../catalog/catalog.patterns';
+import { CurrentPrincipal } from '../common/auth/auth.decorators';
+import { assertIsStore, type Principal } from '../common/auth/principal';
+import { ApiAuthenticated, ApiIdempotent, ApiProblems } from '../common/http/api-docs.decorators';
+import { Audit, type AuditContext } from '../common/http/audit-context';
+import { Idempotency } from '../idempotency/idempotency-claim.decorator';
+import type { IdempotencyClaim } from '../idempotency/idempotency.types';
+import { StockUpdateResultDto } from '../inventory/dto/stock.responses';
+import { StockService } from '../inventory/stock.service';
+import { MovementKind } from '../inventory/stock-movement.entity';
+import { HeartbeatDto } from './dto/heartbeat.dto';
+import { PurchaseDto } from './dto/purchase.dto';
+import { StoreStatusDto } from './dto/store-status.dto';
+import { StoreLivenessService } from './store-liveness.service';
+
+@ApiTags('stores')
+@ApiAuthenticated()
+@Controller('v1/stores/:storeId')
+export class StoresController {
+  constructor(
+    private readonly liveness: StoreLivenessService,
+    private readonly stock: StockService,
+  ) {}
+
+  @Post('heartbeat')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({ summary: 'A store node reports it is alive and how far its replica is' })
+  @ApiOkResponse({ type: StoreStatusDto })
+  @ApiProblems([403, 'forbidden (not this store’s key)'], [404, 'store_not_found'])
+  heartbeat(
+    @Param('storeId', StoreIdParam) storeId: string,
+    @Body() body: HeartbeatDto,
+    @CurrentPrincipal() principal: Principal,
+  ) {
+    assertIsStore(principal, storeId);
+    return this.liveness.heartbeat(storeId, body.replicaOffset);
+  }
+
+  @Post('purchases')
+  @ApiOperation({
+    summary: 'Remote (online) purchase from a store’s stock',
+    description:
+      'Sells at central from the store’s level. Refused with 503 store_offline while the store is offline.',
+  })
+  @ApiCreatedResponse({ type: StockUpdateResultDto })
+  @ApiIdempotent()
+  @ApiProblems(
+    [400, 'validation_failed'],
+    [403, 'forbidden'],
+    [404, 'product_not_found, store_not_found'],
+    [409, 'insufficient_stock (with available)'],
+    [503, 'store_offline'],
+  )
+  async purchase(
+    @Param('storeId', StoreIdParam) storeId: string,
+    @Body() body: PurchaseDto,
+    @CurrentPrincipal() principal: Principal,
+    @Audit() audit: AuditContext,
+    @Idempotency() claim?: IdempotencyClaim,
+  ) {
+    await this.liveness.assertOnline(storeId);
+    const sale = {
+      storeId,
+      productId: body.productId,
+      delta: -body.quantity,
+      kind: MovementKind.Sale,
+      reference: body.reference,
+    };
+    return this.stock.adjust(sale, principal, audit, claim);
+  }
+}
