@@ -39,13 +39,17 @@ export interface SnapshotLevel {
 export class SnapshotReader {
   constructor(private readonly runner: QueryRunner) {}
 
+  private async rows<T>(sql: string, parameters: unknown[] = []): Promise<T[]> {
+    return (await this.runner.query(sql, parameters)) as T[];
+  }
+
   async head(): Promise<number> {
-    const [row]: { seq: string }[] = await this.runner.query('SELECT seq FROM feed_head');
+    const [row] = await this.rows<{ seq: string }>('SELECT seq FROM feed_head');
     return Number(row.seq);
   }
 
   async *stores(): AsyncGenerator<SnapshotStore> {
-    const rows: { id: string; name: string; created_at: Date }[] = await this.runner.query(
+    const rows = await this.rows<{ id: string; name: string; created_at: Date }>(
       'SELECT id, name, created_at FROM stores ORDER BY id',
     );
     for (const row of rows)
@@ -59,14 +63,14 @@ export class SnapshotReader {
 
   async *products(): AsyncGenerator<SnapshotProduct> {
     for (let after = ''; ;) {
-      const rows: {
+      const rows = await this.rows<{
         id: string;
         name: string;
         price: string;
         version: number;
         created_at: Date;
         updated_at: Date;
-      }[] = await this.runner.query(
+      }>(
         `SELECT id, name, price, version, created_at, updated_at FROM products
            WHERE deleted_at IS NULL AND id > $1 ORDER BY id LIMIT $2`,
         [after, PAGE_SIZE],
@@ -89,7 +93,7 @@ export class SnapshotReader {
 
   async *levels(storeId?: string): AsyncGenerator<SnapshotLevel> {
     for (let after = { productId: '', storeId: '' }; ;) {
-      const rows: {
+      const rows = await this.rows<{
         product_id: string;
         store_id: string;
         on_hand: number;
@@ -97,7 +101,7 @@ export class SnapshotReader {
         available: number;
         version: number;
         updated_at: Date;
-      }[] = await this.runner.query(
+      }>(
         `SELECT l.product_id, l.store_id, l.on_hand, l.reserved, l.available, l.version, l.updated_at
            FROM stock_levels l JOIN products p ON p.id = l.product_id AND p.deleted_at IS NULL
            WHERE (l.product_id, l.store_id) > ($1, $2) AND ($3::text IS NULL OR l.store_id = $3)
