@@ -19,6 +19,9 @@ export interface ProductInventory {
   totals: { onHand: number; reserved: number; available: number };
 }
 
+/** Ledger cursors carry a movement id (a bigint); anything else would fail in the query. */
+const isMovementId = (key: string) => /^[1-9]\d{0,17}$/.test(key);
+
 export interface PageRequest {
   limit: number;
   cursor?: string;
@@ -83,7 +86,7 @@ export class InventoryQueryService {
     const rows = await this.movements.pageForProduct(
       productId,
       request.storeId,
-      decodeCursor(request.cursor),
+      decodeCursor(request.cursor, isMovementId),
       request.limit + 1,
     );
     return toPage(

@@ -8,13 +8,16 @@ export function encodeCursor(lastKey: string): string {
   return Buffer.from(JSON.stringify({ k: lastKey }), 'utf8').toString('base64url');
 }
 
-export function decodeCursor(cursor: string | undefined): string | undefined {
+export function decodeCursor(
+  cursor: string | undefined,
+  isKey: (key: string) => boolean = () => true,
+): string | undefined {
   if (cursor === undefined) return undefined;
   try {
     const decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as {
       k?: unknown;
     };
-    if (typeof decoded.k === 'string') return decoded.k;
+    if (typeof decoded.k === 'string' && isKey(decoded.k)) return decoded.k;
   } catch {
     // falls through to the validation error
   }
