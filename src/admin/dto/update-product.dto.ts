@@ -1,5 +1,12 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsString, Length, Matches, registerDecorator } from 'class-validator';
+import {
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+  registerDecorator,
+  ValidateIf,
+} from 'class-validator';
 import { PRICE_PATTERN } from '../../catalog/catalog.patterns';
 
 /** A PATCH that changes nothing is a mistake worth reporting. */
@@ -12,7 +19,7 @@ function RequiresOneOf(fields: string[]): PropertyDecorator {
       options: { message: `give at least one of ${fields.join(', ')}` },
       validator: {
         validate: (_value: unknown, args) =>
-          fields.some((field) => (args?.object as Record<string, unknown>)[field] !== undefined),
+          fields.some((field) => (args?.object as Record<string, unknown>)[field] != null),
       },
     });
 }
@@ -23,7 +30,8 @@ export class UpdateProductDto {
     minLength: 1,
     maxLength: 200,
   })
-  @IsOptional()
+  // Not @IsOptional(): that would skip RequiresOneOf too whenever name is absent.
+  @ValidateIf((dto: UpdateProductDto) => dto.name !== undefined || dto.price == null)
   @IsString()
   @Length(1, 200)
   @RequiresOneOf(['name', 'price'])
