@@ -5,6 +5,7 @@ import { configureApp, createFastifyAdapter } from './app.setup';
 import { CentralModule } from './central.module';
 import { AppConfig } from './config/app-config';
 import { AppMode } from './config/app-mode';
+import { StoreModule } from './store.module';
 
 /** The mode chooses the root module; nothing below it asks which mode it runs in. */
 export function rootModuleFor(config: AppConfig): DynamicModule {
@@ -12,7 +13,7 @@ export function rootModuleFor(config: AppConfig): DynamicModule {
     case AppMode.Central:
       return CentralModule.register(config);
     case AppMode.Store:
-      throw new Error('Store mode is not available in this build');
+      return StoreModule.register(config);
   }
 }
 

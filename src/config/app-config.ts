@@ -224,6 +224,36 @@ export class AppConfig {
   @Min(50)
   forwardTimeoutMs = 3000;
 
+  /** Store node: retries of a forwarded write after a network error, timeout or 5xx. */
+  @Env('FORWARD_MAX_RETRIES')
+  @toInt()
+  @IsInt()
+  @Min(0)
+  @Max(10)
+  forwardMaxRetries = 2;
+
+  /** Store node: consecutive failed forwarded writes that open the circuit to central. */
+  @Env('CIRCUIT_BREAKER_THRESHOLD')
+  @toInt()
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  circuitBreakerThreshold = 5;
+
+  /** Store node: how long an open circuit refuses writes before letting one probe through. */
+  @Env('CIRCUIT_HALF_OPEN_AFTER')
+  @toDurationMs()
+  @IsInt({ message: 'must be a duration such as 5s' })
+  @Min(50)
+  circuitHalfOpenAfterMs = 5000;
+
+  /** Store node: the longest pause between two attempts of the sync worker to reach central. */
+  @Env('SYNC_MAX_BACKOFF')
+  @toDurationMs()
+  @IsInt({ message: 'must be a duration such as 5s' })
+  @Min(10)
+  syncMaxBackoffMs = 5000;
+
   @Env('STORE_ID')
   @ValidateIf(isStore)
   @Matches(/^[a-z0-9][a-z0-9-]{0,63}$/, { message: 'must be a store id such as store-s1' })

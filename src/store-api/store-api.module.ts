@@ -1,0 +1,22 @@
+import { Module } from '@nestjs/common';
+import { SyncModule } from '../sync/sync.module';
+import { ReplicaHeadersInterceptor } from './replica-headers.interceptor';
+import { StoreInventoryController } from './store-inventory.controller';
+import { StoreInventoryRepository } from './store-inventory.repository';
+import { StoreInventoryService } from './store-inventory.service';
+import { StoreSyncController } from './store-sync.controller';
+import { StoreWritesController } from './store-writes.controller';
+import { StoreWritesService } from './store-writes.service';
+
+/** The HTTP API of a store node: local reads, forwarded writes, sync status and fault injection. */
+@Module({
+  imports: [SyncModule],
+  controllers: [StoreInventoryController, StoreWritesController, StoreSyncController],
+  providers: [
+    StoreInventoryRepository,
+    StoreInventoryService,
+    StoreWritesService,
+    ReplicaHeadersInterceptor,
+  ],
+})
+export class StoreApiModule {}

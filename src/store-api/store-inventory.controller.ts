@@ -1,0 +1,41 @@
+import { Controller, Get, Param, Query, UseInterceptors } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ProductIdParam } from '../catalog/catalog.patterns';
+import { ApiAuthenticated, ApiProblems } from '../common/http/api-docs.decorators';
+import { StoreInventoryQueryDto, StoreScopeQueryDto } from './dto/store-inventory-query.dto';
+import { StoreInventoryPageDto, StoreStockLevelDto } from './dto/store-inventory.responses';
+import { ApiReplicaRead, ReplicaHeadersInterceptor } from './replica-headers.interceptor';
+import { StoreInventoryService } from './store-inventory.service';
+
+@ApiTags('store')
+@ApiAuthenticated()
+@ApiProblems([503, 'replica_not_ready (before the first load from central)'])
+@UseInterceptors(ReplicaHeadersInterceptor)
+@Controller('v1/store/inventory')
+export class StoreInventoryController {
+  constructor(private readonly inventory: StoreInventoryService) {}
+
+  @Get()
+  @ApiOperation({
+    summary:
+      'This store’s level of every product, from the local replica (keyset-paginated by product id)',
+    description: 'Answers without central, so it keeps working while central is unreachable.',
+  })
+  @ApiReplicaRead(StoreInventoryPageDto)
+  @ApiProblems([400, 'validation_failed'], [404, 'store_not_found'])
+  list(@Query() query: StoreInventoryQueryDto) {
+    return this.inventory.list(query);
+  }
+
+  @Get(':productId')
+  @ApiOperation({
+    summary: 'This store’s level of one product, from the local replica',
+    description:
+      'Same shape as central’s GET /v1/inventory/{productId}/stores/{storeId}, plus name and price; zeros at version 0 when never written.',
+  })
+  @ApiReplicaRead(StoreStockLevelDto)
+  @ApiProblems([400, 'validation_failed'], [404, 'product_not_found, store_not_found'])
+  level(@Param('productId', ProductIdParam) productId: string, @Query() query: StoreScopeQueryDto) {
+    return this.inventory.level(productId, query.storeId);
+  }
+}

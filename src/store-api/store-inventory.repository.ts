@@ -1,0 +1,85 @@
+import { Injectable } from '@nestjs/common';
+import { UnitOfWork } from '../database/unit-of-work';
+
+/** A level of one store in the replica, with the product's name and price. */
+export interface StoreLevelView {
+  productId: string;
+  storeId: string;
+  onHand: number;
+  reserved: number;
+  available: number;
+  version: number;
+  updatedAt: string | null;
+  name: string;
+  price: string;
+}
+
+interface StoreLevelRow {
+  product_id: string;
+  name: string;
+  price: string;
+  on_hand: number;
+  reserved: number;
+  available: number;
+  version: number;
+  updated_at: Date | null;
+}
+
+/** Live products with the store's level; a level never written reads as zeros at version 0. */
+const LEVELS_OF_STORE = `
+  SELECT p.id AS product_id, p.name, p.price,
+         coalesce(l.on_hand, 0) AS on_hand, coalesce(l.reserved, 0) AS reserved,
+         coalesce(l.available, 0) AS available, coalesce(l.version, 0) AS version, l.updated_at
+  FROM products p
+  LEFT JOIN stock_levels l ON l.product_id = p.id AND l.store_id = $1
+  WHERE p.deleted_at IS NULL`;
+
+function toView(storeId: string, row: StoreLevelRow): StoreLevelView {
+  return {
+    productId: row.product_id,
+    storeId,
+    onHand: row.on_hand,
+    reserved: row.reserved,
+    available: row.available,
+    version: row.version,
+    updatedAt: row.updated_at?.toISOString() ?? null,
+    name: row.name,
+    price: row.price,
+  };
+}
+
+/** Local reads of the replica; they never need central. */
+@Injectable()
+export class StoreInventoryRepository {
+  constructor(private readonly unitOfWork: UnitOfWork) {}
+
+  /** Undefined when the product is unknown or deleted. */
+  async findLevel(productId: string, storeId: string): Promise<StoreLevelView | undefined> {
+    const rows: StoreLevelRow[] = await this.unitOfWork.manager.query(
+      `${LEVELS_OF_STORE} AND p.id = $2`,
+      [storeId, productId],
+    );
+    return rows[0] && toView(storeId, rows[0]);
+  }
+
+  /** Keyset page by product id. */
+  async pageLevels(
+    storeId: string,
+    afterProductId: string | undefined,
+    limit: number,
+  ): Promise<StoreLevelView[]> {
+    const rows: StoreLevelRow[] = await this.unitOfWork.manager.query(
+      `${LEVELS_OF_STORE} AND ($2::text IS NULL OR p.id > $2) ORDER BY p.id LIMIT $3`,
+      [storeId, afterProductId ?? null, limit],
+    );
+    return rows.map((row) => toView(storeId, row));
+  }
+
+  async storeExists(storeId: string): Promise<boolean> {
+    const rows: unknown[] = await this.unitOfWork.manager.query(
+      `SELECT 1 FROM stores WHERE id = $1`,
+      [storeId],
+    );
+    return rows.length === 1;
+  }
+}

@@ -1,0 +1,83 @@
+import { Body, Controller, HttpCode, HttpStatus, Post } from '@nestjs/common';
+import {
+  ApiBody,
+  ApiExtraModels,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  getSchemaPath,
+} from '@nestjs/swagger';
+import { ApiAuthenticated, ApiIdempotent, ApiProblems } from '../common/http/api-docs.decorators';
+import { Audit, type AuditContext } from '../common/http/audit-context';
+import { AdjustStockDto } from '../inventory/dto/adjust-stock.dto';
+import { BatchAdjustStockDto } from '../inventory/dto/batch-adjust-stock.dto';
+import { BatchUpdateResultDto, StockUpdateResultDto } from '../inventory/dto/stock.responses';
+import { StockUpdateBodyPipe } from '../inventory/dto/stock-update-body.pipe';
+import { RecordSaleDto } from './dto/record-sale.dto';
+import { StoreWritesService } from './store-writes.service';
+
+/** What central may answer to a forwarded write, passed through unchanged, and the store's own 503. */
+const ApiForwardedProblems = () =>
+  ApiProblems(
+    [400, 'validation_failed'],
+    [403, 'forbidden (central: this store’s key may only write this store)'],
+    [404, 'product_not_found, store_not_found'],
+    [409, 'insufficient_stock (with available), version_conflict (with version)'],
+    [422, 'quantity_out_of_range'],
+    [503, 'central_unavailable (link cut, circuit open, central down or too slow; with reason)'],
+  );
+
+@ApiTags('store')
+@ApiAuthenticated()
+@Controller('v1/store')
+export class StoreWritesController {
+  constructor(private readonly writes: StoreWritesService) {}
+
+  @Post('sales')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({
+    summary: 'Sell from this store’s stock (decided by central)',
+    description:
+      'Forwarded to central as a sale of this store, with the Idempotency-Key (one is generated when none is given and reused on every retry). ' +
+      'Central’s answer is applied to the local replica at once, so the next read shows it. Central’s refusals come back unchanged.',
+  })
+  @ApiOkResponse({ type: StockUpdateResultDto })
+  @ApiIdempotent()
+  @ApiForwardedProblems()
+  recordSale(@Body() body: RecordSaleDto, @Audit() audit: AuditContext) {
+    return this.writes.recordSale(body, audit);
+  }
+
+  @Post('inventory/updates')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({
+    summary: 'Apply a stock change or a batch, forwarded to central',
+    description:
+      'Takes the body of central’s POST /v1/inventory/updates and forwards it as it is, with the Idempotency-Key; the answer is central’s, and is applied to the local replica at once.',
+  })
+  @ApiExtraModels(AdjustStockDto, BatchAdjustStockDto, StockUpdateResultDto, BatchUpdateResultDto)
+  @ApiBody({
+    schema: {
+      oneOf: [
+        { $ref: getSchemaPath(AdjustStockDto) },
+        { $ref: getSchemaPath(BatchAdjustStockDto) },
+      ],
+    },
+  })
+  @ApiOkResponse({
+    schema: {
+      oneOf: [
+        { $ref: getSchemaPath(StockUpdateResultDto) },
+        { $ref: getSchemaPath(BatchUpdateResultDto) },
+      ],
+    },
+  })
+  @ApiIdempotent()
+  @ApiForwardedProblems()
+  submitUpdate(
+    @Body(StockUpdateBodyPipe) body: AdjustStockDto | BatchAdjustStockDto,
+    @Audit() audit: AuditContext,
+  ) {
+    return this.writes.submitUpdate(body, audit);
+  }
+}

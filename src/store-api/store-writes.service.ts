@@ -1,0 +1,44 @@
+import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import type { AuditContext } from '../common/http/audit-context';
+import { AppConfig } from '../config/app-config';
+import { MovementKind } from '../inventory/stock-movement.entity';
+import type { ForwardingContext } from '../sync/central.client';
+import { StockUpdateBody, StockWriteGateway, StockWriteResult } from '../sync/stock-write.gateway';
+
+export interface Sale {
+  productId: string;
+  quantity: number;
+}
+
+/** The store's stock writes; central decides them (see StockWriteGateway). */
+@Injectable()
+export class StoreWritesService {
+  constructor(
+    private readonly config: AppConfig,
+    private readonly gateway: StockWriteGateway,
+  ) {}
+
+  /** A sale at this store's till: a negative change of its own level. */
+  recordSale(sale: Sale, audit: AuditContext): Promise<StockWriteResult> {
+    const change = {
+      storeId: this.config.storeId!,
+      productId: sale.productId,
+      delta: -sale.quantity,
+      reason: MovementKind.Sale,
+    } as const;
+    return this.gateway.submit(change, forwardingContextOf(audit));
+  }
+
+  submitUpdate(update: StockUpdateBody, audit: AuditContext): Promise<StockWriteResult> {
+    return this.gateway.submit(update, forwardingContextOf(audit));
+  }
+}
+
+/**
+ * The caller's idempotency key, or a new one: fixed here, once per incoming request, so every
+ * retry towards central carries the same key and central applies the write at most once.
+ */
+function forwardingContextOf(audit: AuditContext): ForwardingContext {
+  return { idempotencyKey: audit.idempotencyKey ?? randomUUID(), requestId: audit.requestId };
+}

@@ -1,0 +1,231 @@
+import { Injectable } from '@nestjs/common';
+import { timeout, TimeoutStrategy } from 'cockatiel';
+import { API_KEY_HEADER } from '../common/auth/auth.decorators';
+import { DomainError } from '../common/errors/domain.error';
+import { AppConfig } from '../config/app-config';
+import { IDEMPOTENCY_KEY_HEADER } from '../idempotency/idempotency.hooks';
+import {
+  FeedPage,
+  HeartbeatAck,
+  parseFeedPage,
+  parseHeartbeatAck,
+  parseSnapshotRecord,
+  SnapshotRecord,
+} from './central.contract';
+import { CentralLink } from './central-link';
+import { ndjsonValues } from './ndjson';
+import {
+  CentralProblem,
+  CentralProtocolError,
+  CentralRejectedError,
+  CentralUnavailableError,
+  FeedOffsetExpiredError,
+  linkCutError,
+  UnavailableReason,
+} from './sync.errors';
+
+/** The most events one feed page may hold (central's limit). */
+const FEED_PAGE_SIZE = 1000;
+/** Extra time over the long poll's wait before a silent connection counts as dead. */
+const LONG_POLL_GRACE_MS = 10_000;
+/** Loading 100,000 levels takes seconds; a snapshot still streaming after this has stalled. */
+const SNAPSHOT_TIMEOUT_MS = 300_000;
+
+interface CentralRequest {
+  method: 'GET' | 'POST';
+  path: string;
+  timeoutMs: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+/** What a forwarded write carries besides its body. */
+export interface ForwardingContext {
+  idempotencyKey: string;
+  requestId: string;
+}
+
+/**
+ * The store's only way to central, over HTTP with the store's API key. Every request has a
+ * timeout (cockatiel), is refused while the link is cut and aborted when it is cut; failures
+ * come out as domain errors that say whether another attempt may help.
+ */
+@Injectable()
+export class CentralClient {
+  constructor(
+    private readonly config: AppConfig,
+    private readonly link: CentralLink,
+  ) {}
+
+  /** Events after `offset`, long-polled: central holds the request until one commits or the wait ends. */
+  readFeed(offset: number, signal: AbortSignal): Promise<FeedPage> {
+    const wait = this.config.syncWaitSeconds;
+    return this.call(
+      {
+        method: 'GET',
+        path: `/v1/inventory/events?offset=${offset}&limit=${FEED_PAGE_SIZE}&wait=${wait}`,
+        timeoutMs: wait * 1000 + LONG_POLL_GRACE_MS,
+      },
+      signal,
+      async (response) => parseFeedPage(await response.json()),
+    );
+  }
+
+  /** Streams the snapshot into `consume` line by line; the stream never sits in memory whole. */
+  readSnapshot<T>(
+    consume: (records: AsyncIterable<SnapshotRecord>) => Promise<T>,
+    signal: AbortSignal,
+  ): Promise<T> {
+    return this.call(
+      { method: 'GET', path: '/v1/inventory/snapshot', timeoutMs: SNAPSHOT_TIMEOUT_MS },
+      signal,
+      (response) => consume(snapshotRecords(response)),
+    );
+  }
+
+  sendHeartbeat(replicaOffset: number, signal: AbortSignal): Promise<HeartbeatAck> {
+    return this.call(
+      {
+        method: 'POST',
+        path: `/v1/stores/${this.config.storeId}/heartbeat`,
+        timeoutMs: this.config.forwardTimeoutMs,
+        body: { replicaOffset },
+      },
+      signal,
+      async (response) => parseHeartbeatAck(await response.json()),
+    );
+  }
+
+  /** One attempt of a stock write at central; retrying is the caller's choice. */
+  postStockUpdate(
+    body: unknown,
+    context: ForwardingContext,
+    signal?: AbortSignal,
+  ): Promise<unknown> {
+    return this.call(
+      {
+        method: 'POST',
+        path: '/v1/inventory/updates',
+        timeoutMs: this.config.forwardTimeoutMs,
+        body,
+        headers: {
+          [IDEMPOTENCY_KEY_HEADER]: context.idempotencyKey,
+          'x-request-id': context.requestId,
+        },
+      },
+      signal,
+      (response) => response.json(),
+    );
+  }
+
+  private async call<T>(
+    request: CentralRequest,
+    signal: AbortSignal | undefined,
+    read: (response: Response) => Promise<T>,
+  ): Promise<T> {
+    this.link.assertOnline();
+    const cancel = signal ? AbortSignal.any([signal, this.link.signal]) : this.link.signal;
+    try {
+      // The body is read inside the timeout: the policy aborts its signal once the function returns.
+      return await timeout(request.timeoutMs, TimeoutStrategy.Cooperative).execute(
+        async ({ signal: attempt }) => {
+          const response = await fetch(this.urlOf(request.path), this.initOf(request, attempt));
+          this.link.recordAnswer();
+          await assertSuccess(response);
+          return await read(response);
+        },
+        cancel,
+      );
+    } catch (error) {
+      throw this.explain(error, request, signal);
+    }
+  }
+
+  private urlOf(path: string): string {
+    return `${this.config.centralUrl!.replace(/\/+$/, '')}${path}`;
+  }
+
+  private initOf(request: CentralRequest, signal: AbortSignal): RequestInit {
+    const headers: Record<string, string> = {
+      [API_KEY_HEADER]: this.config.centralApiKey!,
+      accept: 'application/json',
+      ...request.headers,
+    };
+    if (request.body === undefined) return { method: request.method, headers, signal };
+    headers['content-type'] = 'application/json';
+    return { method: request.method, headers, body: JSON.stringify(request.body), signal };
+  }
+
+  /** Turns whatever a request threw into the domain error that says what went wrong. */
+  private explain(error: unknown, request: CentralRequest, signal?: AbortSignal): unknown {
+    if (error instanceof DomainError) return error;
+    if (!this.link.online) return linkCutError();
+    // The caller gave up (shutdown): let its own abort surface.
+    if (signal?.aborted) return error;
+    if (error instanceof SyntaxError) {
+      return new CentralProtocolError(`Central answered ${request.path} with malformed JSON.`);
+    }
+    const failure = isAbort(error)
+      ? new CentralUnavailableError(
+          UnavailableReason.Timeout,
+          `no answer to ${request.method} ${request.path} within ${request.timeoutMs} ms`,
+        )
+      : new CentralUnavailableError(UnavailableReason.Unreachable, describeNetworkError(error));
+    this.link.recordNoAnswer(failure);
+    return failure;
+  }
+}
+
+async function* snapshotRecords(response: Response): AsyncGenerator<SnapshotRecord> {
+  if (!response.body) throw new CentralProtocolError('The snapshot came without a body.');
+  for await (const value of ndjsonValues(response.body)) yield parseSnapshotRecord(value);
+}
+
+/** Throws the domain error for any answer but 2xx; central's problem documents are kept intact. */
+async function assertSuccess(response: Response): Promise<void> {
+  if (response.ok) return;
+  if (response.status >= 500) {
+    await response.body?.cancel();
+    throw new CentralUnavailableError(
+      UnavailableReason.ServerError,
+      `central answered ${response.status}`,
+    );
+  }
+  if (response.status === 401) {
+    await response.body?.cancel();
+    throw new CentralUnavailableError(
+      UnavailableReason.Unauthorised,
+      'central refused this store API key (CENTRAL_API_KEY)',
+    );
+  }
+  const problem = await problemOf(response);
+  if (response.status === 410 && problem.code === 'offset_expired') {
+    throw new FeedOffsetExpiredError(problem.detail);
+  }
+  throw new CentralRejectedError(response.status, problem);
+}
+
+async function problemOf(response: Response): Promise<CentralProblem> {
+  const text = await response.text();
+  try {
+    const body = JSON.parse(text) as Partial<CentralProblem>;
+    if (typeof body.code === 'string' && typeof body.detail === 'string') {
+      return body as CentralProblem;
+    }
+  } catch {
+    // falls through to the protocol error
+  }
+  throw new CentralProtocolError(
+    `Central answered ${response.status} without a problem document: ${text.slice(0, 200)}`,
+  );
+}
+
+function isAbort(error: unknown): boolean {
+  return error instanceof Error && (error.name === 'AbortError' || error.name === 'TimeoutError');
+}
+
+function describeNetworkError(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const cause = (error as { cause?: unknown }).cause;
+  return cause instanceof Error ? `${error.message}: ${cause.message}` : error.message;
+}

@@ -1,0 +1,106 @@
+import { Injectable } from '@nestjs/common';
+import { InjectMetric } from '@willsoto/nestjs-prometheus';
+import { Histogram } from 'prom-client';
+import { EntityManager } from 'typeorm';
+import { AppConfig } from '../config/app-config';
+import { UnitOfWork } from '../database/unit-of-work';
+import { FeedPage, ReplicaLevel, SnapshotRecord } from './central.contract';
+import { collapseToNewest, ReplicaChanges } from './replica-changes';
+import { ReplicaState, ReplicaStateRepository } from './replica-state.repository';
+import { ReplicaRepository } from './replica.repository';
+import { openSnapshot, SnapshotBatch } from './snapshot-batches';
+import { SyncProgress } from './sync-progress';
+import { SYNC_APPLY_DURATION } from './sync.metrics';
+
+/** Rows per INSERT while loading a snapshot: few round trips, modest statements. */
+const SNAPSHOT_BATCH_SIZE = 1000;
+
+/**
+ * Every change to the replica. A page of events and the offset after it commit together, and
+ * a snapshot replaces the whole replica and sets the offset together, so a crash at any point
+ * leaves an offset that matches the data; applying is idempotent by version, so re-reading
+ * events after a crash or around a bootstrap changes nothing.
+ */
+@Injectable()
+export class ReplicaService {
+  private readonly storeId: string;
+
+  constructor(
+    config: AppConfig,
+    private readonly unitOfWork: UnitOfWork,
+    private readonly replica: ReplicaRepository,
+    private readonly states: ReplicaStateRepository,
+    private readonly progress: SyncProgress,
+    @InjectMetric(SYNC_APPLY_DURATION) private readonly duration: Histogram<'store_id' | 'phase'>,
+  ) {
+    this.storeId = config.storeId!;
+  }
+
+  /**
+   * Applies a page read after offset `from`. Returns false, applying nothing, when the replica
+   * has meanwhile left `from` (a bootstrap replaced it): the caller reads again from the new offset.
+   */
+  async applyPage(from: number, page: FeedPage): Promise<boolean> {
+    const state = await this.timed('page', () =>
+      this.unitOfWork.run(async (tx) => {
+        const advanced = await this.states.advanceOffset(
+          tx,
+          from,
+          page.nextOffset,
+          page.headOffset,
+        );
+        if (advanced) await this.applyChanges(tx, collapseToNewest(page.events));
+        return advanced;
+      }),
+    );
+    if (state) this.progress.recordCommitted(state);
+    return state !== undefined;
+  }
+
+  /** Replaces the replica with a snapshot streamed from central, in one local transaction. */
+  async replaceWithSnapshot(records: AsyncIterable<SnapshotRecord>): Promise<ReplicaState> {
+    const state = await this.timed('bootstrap', () =>
+      this.unitOfWork.run(async (tx) => {
+        await this.states.lock(tx);
+        const snapshot = await openSnapshot(records, SNAPSHOT_BATCH_SIZE);
+        await this.replica.clear(tx);
+        for await (const batch of snapshot.batches) await this.applyBatch(tx, batch);
+        return this.states.markBootstrapped(tx, snapshot.offset);
+      }),
+    );
+    this.progress.recordCommitted(state);
+    return state;
+  }
+
+  /** Central's answer to a forwarded write, so the store reads its own writes before the feed brings them. */
+  async applyLevels(levels: ReplicaLevel[]): Promise<void> {
+    await this.unitOfWork.run((tx) => this.replica.applyLevels(tx, levels));
+  }
+
+  /** Parents first: levels refer to products and stores. */
+  private async applyChanges(tx: EntityManager, changes: ReplicaChanges): Promise<void> {
+    await this.replica.applyStores(tx, changes.stores);
+    await this.replica.applyProducts(tx, changes.products);
+    await this.replica.applyLevels(tx, changes.levels);
+  }
+
+  private async applyBatch(tx: EntityManager, batch: SnapshotBatch): Promise<void> {
+    switch (batch.kind) {
+      case 'stores':
+        return this.replica.applyStores(tx, batch.rows);
+      case 'products':
+        return this.replica.applyProducts(tx, batch.rows);
+      case 'levels':
+        return this.replica.applyLevels(tx, batch.rows);
+    }
+  }
+
+  private async timed<T>(phase: 'page' | 'bootstrap', work: () => Promise<T>): Promise<T> {
+    const stop = this.duration.startTimer({ store_id: this.storeId, phase });
+    try {
+      return await work();
+    } finally {
+      stop();
+    }
+  }
+}

@@ -1,0 +1,42 @@
+import {
+  makeCounterProvider,
+  makeGaugeProvider,
+  makeHistogramProvider,
+} from '@willsoto/nestjs-prometheus';
+
+export const REPLICA_LAG_EVENTS = 'store_replica_lag_events';
+export const REPLICA_LAG_SECONDS = 'store_replica_lag_seconds';
+export const SYNC_APPLY_DURATION = 'store_sync_apply_duration_seconds';
+export const FORWARDED_WRITE_RETRIES = 'store_forwarded_write_retries_total';
+export const CENTRAL_CIRCUIT_STATE = 'store_central_circuit_state';
+
+// Every series carries store_id: apps that share one process (the e2e tests, the demo) share
+// prom-client's registry, and each store must keep its own series.
+export const syncMetricProviders = [
+  makeGaugeProvider({
+    name: REPLICA_LAG_EVENTS,
+    help: 'Feed events central has committed that the replica has not applied (last known head - applied offset)',
+    labelNames: ['store_id'],
+  }),
+  makeGaugeProvider({
+    name: REPLICA_LAG_SECONDS,
+    help: 'Seconds since central last confirmed the replica held every event (0 while it is up to date)',
+    labelNames: ['store_id'],
+  }),
+  makeHistogramProvider({
+    name: SYNC_APPLY_DURATION,
+    help: 'Time to apply one feed page or load one snapshot into the replica, in one local transaction',
+    labelNames: ['store_id', 'phase'],
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+  }),
+  makeCounterProvider({
+    name: FORWARDED_WRITE_RETRIES,
+    help: 'Attempts of forwarded writes repeated after a network error, timeout or 5xx from central',
+    labelNames: ['store_id'],
+  }),
+  makeGaugeProvider({
+    name: CENTRAL_CIRCUIT_STATE,
+    help: 'Circuit breaker on writes to central: 0 closed, 1 half-open, 2 open',
+    labelNames: ['store_id'],
+  }),
+];

@@ -1,0 +1,121 @@
+import {
+  BeforeApplicationShutdown,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+} from '@nestjs/common';
+import { AppConfig } from '../config/app-config';
+import { Backoff, pause } from './backoff';
+import { CentralClient } from './central.client';
+import { CentralLink } from './central-link';
+import { ReplicaService } from './replica.service';
+import { SyncProgress } from './sync-progress';
+import { CentralUnavailableError, FeedOffsetExpiredError, UnavailableReason } from './sync.errors';
+
+/**
+ * An empty answer sooner than this means central did not hold the poll (a wait of 0, a proxy):
+ * the worker then waits out the rest, so it can never spin.
+ */
+const MIN_EMPTY_POLL_MS = 250;
+
+function isLinkCut(error: unknown): boolean {
+  return error instanceof CentralUnavailableError && error.reason === UnavailableReason.LinkCut;
+}
+
+/**
+ * The sync worker: loads the replica from central's snapshot when it has none (or the feed has
+ * moved past it), then follows central's feed with long polls for as long as the app runs.
+ * Failures are logged and retried after a jittered, growing pause; nothing stops it but shutdown.
+ */
+@Injectable()
+export class SyncService implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(SyncService.name);
+  private readonly shutdown = new AbortController();
+  private worker?: Promise<void>;
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly central: CentralClient,
+    private readonly link: CentralLink,
+    private readonly replica: ReplicaService,
+    private readonly progress: SyncProgress,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.worker = this.runUntilShutdown();
+  }
+
+  /** Aborts the long poll in flight, so an app closes at once rather than when central answers. */
+  async beforeApplicationShutdown(): Promise<void> {
+    this.shutdown.abort();
+    await this.worker;
+  }
+
+  /**
+   * Replaces the replica with central's current snapshot now. Safe beside the worker: the two
+   * queue on the replica state's row lock, and a page read before the bootstrap is dropped.
+   */
+  async forceBootstrap(): Promise<void> {
+    await this.bootstrap(this.shutdown.signal);
+  }
+
+  private async runUntilShutdown(): Promise<void> {
+    const signal = this.shutdown.signal;
+    const backoff = Backoff.exponential(this.config.syncMaxBackoffMs);
+    while (!signal.aborted) {
+      try {
+        await this.link.whenOnline(signal);
+        await this.syncOnce(signal);
+        backoff.reset();
+      } catch (error) {
+        if (signal.aborted || isLinkCut(error)) continue;
+        const delayMs = backoff.nextDelayMs();
+        this.logger.warn(`Sync with central failed, retrying in ${delayMs} ms: ${describe(error)}`);
+        await pause(delayMs, signal);
+      }
+    }
+  }
+
+  private async syncOnce(signal: AbortSignal): Promise<void> {
+    const offset = this.progress.appliedOffset;
+    if (offset === null) return this.bootstrap(signal);
+    try {
+      await this.followFeed(offset, signal);
+    } catch (error) {
+      if (!(error instanceof FeedOffsetExpiredError)) throw error;
+      this.logger.warn(error.message);
+      await this.bootstrap(signal);
+    }
+  }
+
+  /** One long poll, and the page it brings applied together with its offset. */
+  private async followFeed(offset: number, signal: AbortSignal): Promise<void> {
+    const startedAt = Date.now();
+    this.progress.beginPoll();
+    try {
+      const page = await this.central.readFeed(offset, signal);
+      if (page.nextOffset !== offset) await this.replica.applyPage(offset, page);
+      // After the page, so that "current" is judged against the new offset.
+      this.progress.recordHead(page.headOffset);
+    } finally {
+      this.progress.endPoll();
+    }
+    const elapsedMs = Date.now() - startedAt;
+    if (this.progress.appliedOffset === offset && elapsedMs < MIN_EMPTY_POLL_MS) {
+      await pause(MIN_EMPTY_POLL_MS - elapsedMs, signal);
+    }
+  }
+
+  private async bootstrap(signal: AbortSignal): Promise<void> {
+    const state = await this.central.readSnapshot(
+      (records) => this.replica.replaceWithSnapshot(records),
+      signal,
+    );
+    this.progress.recordHead(state.appliedOffset!);
+    this.logger.log(`Replica loaded from central's snapshot at offset ${state.appliedOffset}`);
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
