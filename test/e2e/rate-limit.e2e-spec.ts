@@ -1,0 +1,180 @@
+import type { Client } from 'pg';
+import type { HttpResponse } from '../support/http-client';
+import { actorOf, countRows, expectProblem, openDb, uniqueKey } from '../support/e2e';
+import { createTestApp, KEYS, TestApp } from '../support/test-app';
+
+const KEY_A = 'rl-key-a';
+const KEY_B = 'rl-key-b';
+
+function expectBudget(response: HttpResponse, limit: number, remaining: number, suffix = '') {
+  expect(response.headers.get(`x-ratelimit-limit${suffix}`)).toBe(String(limit));
+  expect(response.headers.get(`x-ratelimit-remaining${suffix}`)).toBe(String(remaining));
+  const reset = Number(response.headers.get(`x-ratelimit-reset${suffix}`));
+  expect(reset).toBeGreaterThan(0);
+  expect(reset).toBeLessThanOrEqual(60);
+}
+
+function expectRateLimited(response: HttpResponse, instance: string) {
+  expectProblem(response, 429, 'rate_limited', instance);
+  expect(response.body.title).toBe('Too Many Requests');
+  const retryAfter = Number(response.headers.get('retry-after'));
+  expect(Number.isInteger(retryAfter)).toBe(true);
+  expect(retryAfter).toBeGreaterThanOrEqual(1);
+  expect(retryAfter).toBeLessThanOrEqual(60);
+  expect(response.body.retryAfterSeconds).toBe(retryAfter);
+}
+
+describe('rate limiting (enabled: 5 requests per minute, 3 on admin routes)', () => {
+  let t: TestApp;
+  let db: Client;
+
+  beforeAll(async () => {
+    t = await createTestApp({
+      RATE_LIMIT_ENABLED: 'true',
+      RATE_LIMIT_WINDOW: '1m',
+      RATE_LIMIT_MAX: '5',
+      RATE_LIMIT_ADMIN_MAX: '3',
+      API_KEYS: [KEYS.client, KEY_A, KEY_B].join(','),
+    });
+    db = await openDb(t);
+  });
+
+  afterAll(async () => {
+    await db.end();
+    await t.close();
+  });
+
+  it('counts down the budget in headers, then answers 429 with Retry-After', async () => {
+    for (let remaining = 4; remaining >= 0; remaining--) {
+      const response = await t.http.get('/v1/inventory', { key: KEY_A });
+      expect(response.status).toBe(200);
+      expectBudget(response, 5, remaining);
+    }
+    expectRateLimited(await t.http.get('/v1/inventory', { key: KEY_A }), '/v1/inventory');
+
+    // The budget covers every route of the client, and a throttled write is not remembered.
+    const key = uniqueKey();
+    const write = await t.http.post(
+      '/v1/inventory/updates',
+      { storeId: 'store-s1', productId: 'RL-1', delta: 1 },
+      { key: KEY_A, headers: { 'Idempotency-Key': key } },
+    );
+    expectRateLimited(write, '/v1/inventory/updates');
+    expect(await countRows(db, 'idempotency_keys', 'key = $1', [key])).toBe(0);
+    expect(await countRows(db, 'stock_movements')).toBe(0);
+  });
+
+  it('keeps a separate budget per API key', async () => {
+    const response = await t.http.get('/v1/inventory', { key: KEY_B });
+    expect(response.status).toBe(200);
+    expectBudget(response, 5, 4);
+  });
+
+  it('throttles requests without a valid key by IP, so guessing keys is throttled too', async () => {
+    for (let i = 0; i < 5; i++) {
+      const response = await t.http.get('/v1/inventory', { key: i % 2 ? `guess-${i}` : null });
+      expectProblem(response, 401, 'unauthenticated');
+      expectBudget(response, 5, 4 - i);
+    }
+    expectRateLimited(await t.http.get('/v1/inventory', { key: 'guess-5' }), '/v1/inventory');
+    expectRateLimited(await t.http.get('/v1/inventory', { key: null }), '/v1/inventory');
+  });
+
+  it('reports the limits and the heaviest clients to admins', async () => {
+    const status = await t.http.get('/v1/admin/rate-limit/status');
+    expect(status.status).toBe(200);
+    expectBudget(status, 5, 4);
+    expectBudget(status, 3, 2, '-admin');
+    expect(status.body).toMatchObject({
+      enabled: true,
+      windowMs: 60_000,
+      limits: { default: 5, admin: 3 },
+    });
+    const clients = status.body.topClients as {
+      client: string;
+      throttler: string;
+      hits: number;
+      blocked: boolean;
+      resetsInMs: number;
+    }[];
+    const usage = (client: string, throttler: string) =>
+      clients.find((entry) => entry.client === client && entry.throttler === throttler);
+    // Hits stop counting once a client is blocked: the limit plus the request that tripped it.
+    expect(usage(`key:${actorOf('client', KEY_A)}`, 'default')).toMatchObject({
+      hits: 6,
+      blocked: true,
+    });
+    expect(usage(`key:${actorOf('client', KEY_B)}`, 'default')).toMatchObject({
+      hits: 1,
+      blocked: false,
+    });
+    expect(usage(`key:${actorOf('admin', KEYS.admin)}`, 'default')).toMatchObject({ hits: 1 });
+    expect(usage(`key:${actorOf('admin', KEYS.admin)}`, 'admin')).toMatchObject({ hits: 1 });
+    const byIp = clients.filter((entry) => entry.client.startsWith('ip:'));
+    expect(byIp).toEqual([
+      expect.objectContaining({ throttler: 'default', hits: 6, blocked: true }),
+    ]);
+    expect(clients.map((entry) => entry.hits)).toEqual(
+      [...clients.map((entry) => entry.hits)].sort((a, b) => b - a),
+    );
+    for (const entry of clients) {
+      expect(entry.resetsInMs).toBeGreaterThan(0);
+      expect(entry.resetsInMs).toBeLessThanOrEqual(60_000);
+    }
+  });
+
+  it('gives admin routes a lower budget on top of the general one', async () => {
+    // The status call above spent 1 of the 3 admin requests.
+    for (const remaining of [1, 0]) {
+      const response = await t.http.get('/v1/admin/stores');
+      expect(response.status).toBe(200);
+      expectBudget(response, 3, remaining, '-admin');
+    }
+    expectRateLimited(await t.http.get('/v1/admin/stores'), '/v1/admin/stores');
+    // Non-admin routes still have general budget left (4 of 5 spent).
+    const general = await t.http.get('/v1/inventory');
+    expect(general.status).toBe(200);
+    expectBudget(general, 5, 0);
+    expect(general.headers.has('x-ratelimit-limit-admin')).toBe(false);
+  });
+
+  it('never throttles health checks, metrics or the API docs, even for a throttled IP', async () => {
+    const paths = ['/health/live', '/health/ready', '/metrics', '/docs-json'];
+    const responses = await Promise.all(
+      Array.from({ length: 10 }, () => paths.map((path) => t.http.get(path, { key: null }))).flat(),
+    );
+    for (const response of responses) {
+      expect(response.status).toBe(200);
+      expect(response.headers.has('x-ratelimit-limit')).toBe(false);
+    }
+  });
+});
+
+describe('rate limiting (disabled, as in TEST_ENV)', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('lets any number of requests through without budget headers', async () => {
+    const responses = await Promise.all(
+      Array.from({ length: 40 }, () => t.http.get('/v1/inventory', { key: KEYS.client })),
+    );
+    for (const response of responses) {
+      expect(response.status).toBe(200);
+      expect(response.headers.has('x-ratelimit-limit')).toBe(false);
+    }
+    const status = await t.http.get('/v1/admin/rate-limit/status');
+    expect(status.body).toEqual({
+      enabled: false,
+      windowMs: 60_000,
+      limits: { default: 1200, admin: 120 },
+      topClients: [],
+    });
+  });
+});
