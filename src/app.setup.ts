@@ -1,5 +1,6 @@
 import { INestApplication } from '@nestjs/common';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyInstance } from 'fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { randomUUID } from 'node:crypto';
@@ -37,7 +38,24 @@ export function configureApp(app: NestFastifyApplication, config: AppConfig): vo
     void reply.header('x-request-id', request.id);
     done();
   });
+  closeConnectionsWhenShuttingDown(fastify);
   setUpSwagger(app, config);
+}
+
+/**
+ * Responses finishing during shutdown (released long polls, slow requests) ask the client to
+ * close the connection; otherwise their keep-alive sockets would hold the server open.
+ */
+function closeConnectionsWhenShuttingDown(fastify: FastifyInstance): void {
+  let closing = false;
+  fastify.addHook('preClose', (done) => {
+    closing = true;
+    done();
+  });
+  fastify.addHook('onSend', (_request, reply, payload, done) => {
+    if (closing) void reply.header('connection', 'close');
+    done(null, payload);
+  });
 }
 
 function setUpSwagger(app: INestApplication, config: AppConfig): void {

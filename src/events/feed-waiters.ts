@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable } from '@nestjs/common';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import { Gauge } from 'prom-client';
 import { FEED_WAITERS } from './events.metrics';
@@ -13,16 +13,19 @@ interface Waiter {
  * A waiter costs a closure and a timer; one LISTEN connection feeds them all.
  */
 @Injectable()
-export class FeedWaiters {
+export class FeedWaiters implements BeforeApplicationShutdown {
   private readonly waiters = new Set<Waiter>();
   /** Highest head this process has heard of; closes the gap between a read and parking. */
   private knownHead = 0;
+  /** Set on shutdown: parked polls are answered at once so the server can close. */
+  closed = false;
 
   constructor(@InjectMetric(FEED_WAITERS) private readonly gauge: Gauge) {}
 
   /** Resolves when the head passes `offset`, the time is up, or the request goes away. */
   waitBeyond(offset: number, timeoutMs: number, signal: AbortSignal): Promise<void> {
-    if (this.knownHead > offset || timeoutMs <= 0 || signal.aborted) return Promise.resolve();
+    if (this.closed || this.knownHead > offset || timeoutMs <= 0 || signal.aborted)
+      return Promise.resolve();
     return new Promise((resolve) => {
       const waiter: Waiter = { offset, wake: () => finish() };
       const timer = setTimeout(() => finish(), timeoutMs);
@@ -49,7 +52,8 @@ export class FeedWaiters {
     for (const waiter of this.waiters) waiter.wake();
   }
 
-  get size(): number {
-    return this.waiters.size;
+  beforeApplicationShutdown(): void {
+    this.closed = true;
+    this.wakeAll();
   }
 }

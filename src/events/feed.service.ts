@@ -27,7 +27,8 @@ export class FeedService {
       const page = await this.events.readAfter(request.offset, request.limit, request.storeId);
       // nextOffset moves past events another store's filter skipped: progress too.
       const progressed = page.count > 0 || page.nextOffset > request.offset;
-      if (progressed || Date.now() >= deadline || signal.aborted) return page;
+      if (progressed || Date.now() >= deadline || signal.aborted || this.waiters.closed)
+        return page;
       await this.waiters.waitBeyond(request.offset, deadline - Date.now(), signal);
     }
   }

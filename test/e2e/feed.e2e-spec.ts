@@ -224,6 +224,19 @@ describe('event feed (central)', () => {
     expect(current.status).toBe(200);
   });
 
+  it('answers parked long polls when the server shuts down instead of holding it open', async () => {
+    const other = await createTestApp({}, central.databaseUrl);
+    const offset = await head();
+    const poll = other.http.get(`/v1/inventory/events?offset=${offset}&wait=60`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const closing = Date.now();
+    await other.close();
+    const response = await poll;
+    expect(response.status).toBe(200);
+    expect(response.body).toMatchObject({ count: 0, nextOffset: offset });
+    expect(Date.now() - closing).toBeLessThan(30_000); // far below the 60 s the poll asked for
+  });
+
   it('validates the feed query', async () => {
     const response = await central.http.get('/v1/inventory/events?offset=-1&wait=61');
     expect(response.status).toBe(400);
