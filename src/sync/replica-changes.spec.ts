@@ -1,0 +1,78 @@
+import { EventType } from '../events/inventory-event.entity';
+import { FeedEvent } from './central.contract';
+import { collapseToNewest } from './replica-changes';
+import { CentralProtocolError } from './sync.errors';
+
+let offset = 0;
+const event = (type: EventType, data: Record<string, unknown>): FeedEvent => ({
+  offset: ++offset,
+  type,
+  data,
+  committedAt: '2026-11-24T10:00:00.000Z',
+});
+const level = (productId: string, storeId: string, onHand: number, version: number) =>
+  event(EventType.StockLevelChanged, {
+    productId,
+    storeId,
+    onHand,
+    reserved: 0,
+    available: onHand,
+    version,
+    updatedAt: '2026-11-24T10:00:00.000Z',
+    kind: 'receive',
+    delta: 1,
+  });
+const product = (type: EventType, version: number, fields: Record<string, unknown> = {}) =>
+  event(type, {
+    productId: 'SKU-1',
+    name: 'One',
+    price: '1.00',
+    version,
+    createdAt: '2026-11-24T09:00:00.000Z',
+    updatedAt: '2026-11-24T10:00:00.000Z',
+    deleted: false,
+    ...fields,
+  });
+
+describe('collapseToNewest', () => {
+  it('keeps the highest version of each level, whatever the order', () => {
+    const changes = collapseToNewest([
+      level('SKU-1', 'store-s1', 5, 2),
+      level('SKU-1', 'store-s1', 7, 3),
+      level('SKU-1', 'store-s1', 4, 1),
+      level('SKU-1', 'store-s2', 9, 1),
+    ]);
+    expect(changes.levels).toEqual([
+      expect.objectContaining({ storeId: 'store-s1', onHand: 7, version: 3 }),
+      expect.objectContaining({ storeId: 'store-s2', onHand: 9, version: 1 }),
+    ]);
+  });
+
+  it('lets a delete win over the creation and updates before it', () => {
+    const changes = collapseToNewest([
+      product(EventType.ProductCreated, 1),
+      product(EventType.ProductUpdated, 2, { price: '2.00' }),
+      product(EventType.ProductDeleted, 3, { price: '2.00', deleted: true }),
+    ]);
+    expect(changes.products).toEqual([
+      expect.objectContaining({ productId: 'SKU-1', version: 3, price: '2.00', deleted: true }),
+    ]);
+  });
+
+  it('registers a store once, dated by the commit of its event', () => {
+    const changes = collapseToNewest([
+      event(EventType.StoreRegistered, { storeId: 'store-s3', name: 'Three' }),
+      event(EventType.StoreRegistered, { storeId: 'store-s3', name: 'Three' }),
+    ]);
+    expect(changes.stores).toEqual([
+      { storeId: 'store-s3', name: 'Three', createdAt: '2026-11-24T10:00:00.000Z' },
+    ]);
+    expect(changes.products).toEqual([]);
+    expect(changes.levels).toEqual([]);
+  });
+
+  it('refuses an event whose data breaks the contract', () => {
+    const broken = event(EventType.StockLevelChanged, { productId: 'SKU-1', storeId: 'store-s1' });
+    expect(() => collapseToNewest([broken])).toThrow(CentralProtocolError);
+  });
+});
