@@ -16,7 +16,8 @@ export function dataSourceOptions(
     migrationsTableName: 'schema_migrations',
     migrationsRun: false,
     synchronize: false,
-    logging: ['error'],
+    // Failed queries surface as exceptions, which the problem filter logs once with the request id.
+    logging: false,
     extra: {
       // A statement stuck longer than this is a bug or an outage; fail it instead of piling up.
       statement_timeout: 30_000,
