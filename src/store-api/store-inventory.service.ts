@@ -22,7 +22,8 @@ export class StoreInventoryService {
   ) {}
 
   async list(request: StoreInventoryPageRequest): Promise<Page<StoreLevelView>> {
-    const storeId = this.storeToRead(request.storeId);
+    this.assertReady();
+    const storeId = request.storeId ?? this.config.storeId!;
     await this.requireStore(storeId);
     const rows = await this.inventory.pageLevels(
       storeId,
@@ -37,18 +38,18 @@ export class StoreInventoryService {
     );
   }
 
-  async level(productId: string, storeId?: string): Promise<StoreLevelView> {
-    const store = this.storeToRead(storeId);
-    const level = await this.inventory.findLevel(productId, store);
+  /** Another store's level when `storeId` is given: the replica holds every store. */
+  async level(productId: string, storeId = this.config.storeId!): Promise<StoreLevelView> {
+    this.assertReady();
+    const level = await this.inventory.findLevel(productId, storeId);
     if (!level) throw new ProductNotFoundError(productId);
     // A written level proves its store exists; only a zero level needs the check.
-    if (level.version === 0) await this.requireStore(store);
+    if (level.version === 0) await this.requireStore(storeId);
     return level;
   }
 
-  private storeToRead(storeId: string | undefined): string {
+  private assertReady(): void {
     if (this.progress.appliedOffset === null) throw new ReplicaNotReadyError();
-    return storeId ?? this.config.storeId!;
   }
 
   private async requireStore(storeId: string): Promise<void> {

@@ -7,6 +7,8 @@ import {
   ApiTags,
   getSchemaPath,
 } from '@nestjs/swagger';
+import { CurrentPrincipal } from '../common/auth/auth.decorators';
+import type { Principal } from '../common/auth/principal';
 import { ApiAuthenticated, ApiIdempotent, ApiProblems } from '../common/http/api-docs.decorators';
 import { Audit, type AuditContext } from '../common/http/audit-context';
 import { AdjustStockDto } from '../inventory/dto/adjust-stock.dto';
@@ -20,7 +22,7 @@ import { StoreWritesService } from './store-writes.service';
 const ApiForwardedProblems = () =>
   ApiProblems(
     [400, 'validation_failed'],
-    [403, 'forbidden (central: this store’s key may only write this store)'],
+    [403, 'forbidden (a store key writing another store)'],
     [404, 'product_not_found, store_not_found'],
     [409, 'insufficient_stock (with available), version_conflict (with version)'],
     [422, 'quantity_out_of_range'],
@@ -44,8 +46,12 @@ export class StoreWritesController {
   @ApiOkResponse({ type: StockUpdateResultDto })
   @ApiIdempotent()
   @ApiForwardedProblems()
-  recordSale(@Body() body: RecordSaleDto, @Audit() audit: AuditContext) {
-    return this.writes.recordSale(body, audit);
+  recordSale(
+    @Body() body: RecordSaleDto,
+    @CurrentPrincipal() principal: Principal,
+    @Audit() audit: AuditContext,
+  ) {
+    return this.writes.recordSale(body, principal, audit);
   }
 
   @Post('inventory/updates')
@@ -76,8 +82,9 @@ export class StoreWritesController {
   @ApiForwardedProblems()
   submitUpdate(
     @Body(StockUpdateBodyPipe) body: AdjustStockDto | BatchAdjustStockDto,
+    @CurrentPrincipal() principal: Principal,
     @Audit() audit: AuditContext,
   ) {
-    return this.writes.submitUpdate(body, audit);
+    return this.writes.submitUpdate(body, principal, audit);
   }
 }

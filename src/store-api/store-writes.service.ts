@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import { assertMayWriteStore, type Principal } from '../common/auth/principal';
 import type { AuditContext } from '../common/http/audit-context';
 import { AppConfig } from '../config/app-config';
 import { MovementKind } from '../inventory/stock-movement.entity';
@@ -20,9 +21,11 @@ export class StoreWritesService {
   ) {}
 
   /** A sale at this store's till: a negative change of its own level. */
-  recordSale(sale: Sale, audit: AuditContext): Promise<StockWriteResult> {
+  recordSale(sale: Sale, principal: Principal, audit: AuditContext): Promise<StockWriteResult> {
+    const storeId = this.config.storeId!;
+    assertMayWriteStore(principal, storeId);
     const change = {
-      storeId: this.config.storeId!,
+      storeId,
       productId: sale.productId,
       delta: -sale.quantity,
       reason: MovementKind.Sale,
@@ -30,7 +33,16 @@ export class StoreWritesService {
     return this.gateway.submit(change, forwardingContextOf(audit));
   }
 
-  submitUpdate(update: StockUpdateBody, audit: AuditContext): Promise<StockWriteResult> {
+  /**
+   * Central only sees this store's key, so the caller's own limits are checked here: a key of
+   * another store may not write through this one.
+   */
+  submitUpdate(
+    update: StockUpdateBody,
+    principal: Principal,
+    audit: AuditContext,
+  ): Promise<StockWriteResult> {
+    assertMayWriteStore(principal, update.storeId);
     return this.gateway.submit(update, forwardingContextOf(audit));
   }
 }

@@ -1,3 +1,7 @@
+import type {
+  FeedEvent as CentralFeedEvent,
+  FeedPage as CentralFeedPage,
+} from '../events/feed.types';
 import { EventType } from '../events/inventory-event.entity';
 import { CentralProtocolError } from './sync.errors';
 
@@ -29,19 +33,11 @@ export interface ReplicaLevel {
   updatedAt: string;
 }
 
-export interface FeedEvent {
-  offset: number;
-  type: EventType;
-  data: Record<string, unknown>;
-  committedAt: string;
-}
+/** The part of central's feed event (events/feed.types) a replica needs. */
+export type FeedEvent = Pick<CentralFeedEvent, 'offset' | 'type' | 'data' | 'committedAt'>;
 
-/** One answer of GET /v1/inventory/events. */
-export interface FeedPage {
-  events: FeedEvent[];
-  nextOffset: number;
-  headOffset: number;
-}
+/** The part of an answer of GET /v1/inventory/events a replica needs. */
+export type FeedPage = Pick<CentralFeedPage, 'nextOffset' | 'headOffset'> & { events: FeedEvent[] };
 
 /** One line of GET /v1/inventory/snapshot. */
 export type SnapshotRecord =

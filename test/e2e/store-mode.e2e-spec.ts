@@ -99,13 +99,19 @@ describe('store mode', () => {
     expect(await replicatedState(storeDbs[storeId])).toEqual(await replicatedState(centralDb));
   }
 
+  const livenessAtCentral = async (storeId: string) =>
+    (await central.http.get('/v1/admin/stores')).body.find(
+      (store: { storeId: string }) => store.storeId === storeId,
+    );
+
   const readLevel = (storeId: string, productId: string, ofStore?: string) =>
     stores[storeId].http.get(
       `/v1/store/inventory/${productId}${ofStore ? `?storeId=${ofStore}` : ''}`,
     );
 
   beforeAll(async () => {
-    central = await createTestApp();
+    // Stores beat every 200 ms; a store silent for a second is offline at central.
+    central = await createTestApp({ STORE_OFFLINE_AFTER_MS: '1000' });
     centralDb = await openDb(central);
     await createStores(central, S1, S2);
     await createProducts(central, P1, P2, P3);
@@ -152,6 +158,38 @@ describe('store mode', () => {
     expect(Number(read.headers.get('x-replica-offset'))).toBe(await centralHead());
     expect(Number(read.headers.get('x-replica-staleness-ms'))).toBeGreaterThanOrEqual(0);
     expect((await readLevel(S2, P2)).body).toMatchObject({ name: 'Renamed', price: '2.50' });
+  });
+
+  it('beats to central, which sees both stores online with their replica offsets', async () => {
+    const head = (await converged(S1)).replicaOffset;
+    for (const storeId of [S1, S2]) {
+      await eventually(
+        () => livenessAtCentral(storeId),
+        (store) => store.status === 'online' && store.replicaOffset === head,
+        `central to see ${storeId} online at offset ${head}`,
+      );
+    }
+  });
+
+  it('serves only the store API, documented in Swagger', async () => {
+    const docs = await stores[S1].http.get('/docs-json');
+    expect(Object.keys(docs.body.paths)).toEqual(
+      expect.arrayContaining([
+        '/v1/store/inventory',
+        '/v1/store/inventory/{productId}',
+        '/v1/store/sales',
+        '/v1/store/inventory/updates',
+        '/v1/store/sync/status',
+        '/v1/store/sync/force',
+        '/v1/store/connectivity',
+      ]),
+    );
+    expect(docs.body.paths['/v1/inventory/updates']).toBeUndefined();
+    expectProblem(
+      await stores[S1].http.post('/v1/inventory/updates', { storeId: S1, productId: P1, delta: 1 }),
+      404,
+      'route_not_found',
+    );
   });
 
   it('reads levels never written as zeros, pages by product id, and refuses unknown ids', async () => {
@@ -229,6 +267,13 @@ describe('store mode', () => {
       delta: 1,
     });
     expectProblem(foreign, 403, 'forbidden');
+    // The store applies the caller's own limits: central only ever sees the store's key.
+    const otherStoresKey = await stores[S1].http.post(
+      '/v1/store/sales',
+      { productId: P1, quantity: 1 },
+      { key: KEYS.storeS2 },
+    );
+    expectProblem(otherStoresKey, 403, 'forbidden', '/v1/store/sales');
 
     const invalid = await stores[S1].http.post('/v1/store/sales', { productId: P1, quantity: 0 });
     expectProblem(invalid, 400, 'validation_failed', '/v1/store/sales');
@@ -286,11 +331,28 @@ describe('store mode', () => {
     expect(sale.body.reason).toBe('link_cut');
     expect((await statusOf(S2)).replicaOffset).toBe(offsetWhenCut);
 
+    // No heartbeats while cut: central marks the store offline and refuses remote purchases.
+    await eventually(
+      () => livenessAtCentral(S2),
+      (store) => store.status === 'offline',
+      'central to mark the cut store offline',
+    );
+    expectProblem(
+      await central.http.post(`/v1/stores/${S2}/purchases`, { productId: P1, quantity: 1 }),
+      503,
+      'store_offline',
+    );
+
     const restored = await stores[S2].http.post('/v1/store/connectivity', { online: true });
     expect(restored.body.connectivity).toBe('online');
     await expectSameStateAsCentral(S2);
     const status = await statusOf(S2);
     expect(status).toMatchObject({ lagEvents: 0, circuitState: 'closed', centralReachable: true });
+    await eventually(
+      () => livenessAtCentral(S2),
+      (store) => store.status === 'online',
+      'central to mark the restored store online',
+    );
   });
 
   it('re-bootstraps when central has pruned the events it missed (410)', async () => {
