@@ -20,12 +20,15 @@ function requestIdOf(request: IncomingMessage): string {
 }
 
 export function createFastifyAdapter(): FastifyAdapter {
-  return new FastifyAdapter({
+  const adapter = new FastifyAdapter({
     genReqId: requestIdOf,
     bodyLimit: 2 * 1024 * 1024,
     // Fastify 5 closes idle keep-alive connections on close; in-flight requests finish first.
     forceCloseConnections: 'idle',
   });
+  // Bodies are JSON only: without the text/plain parser any other type is refused with 415.
+  adapter.getInstance().removeContentTypeParser('text/plain');
+  return adapter;
 }
 
 /** Everything main.ts and the e2e tests apply alike, so tests run the production setup. */
