@@ -24,11 +24,17 @@ const COLUMNS = 'id, name, price, version, created_at, updated_at, deleted_at';
 export class ProductsRepository {
   constructor(private readonly unitOfWork: UnitOfWork) {}
 
-  /** Inserts the products that do not exist yet (deleted ones included) and returns those it created. */
+  /**
+   * Inserts the products that do not exist yet (deleted ones included) and returns those it
+   * created. Rows are inserted in id order (a repeated id: first occurrence first), so that
+   * concurrent bulk inserts of overlapping ids wait on each other in one order and never deadlock.
+   */
   async insertNew(tx: EntityManager, products: NewProduct[]): Promise<ProductRow[]> {
     return tx.query(
       `INSERT INTO products (id, name, price)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::numeric[])
+       SELECT id, name, price
+       FROM unnest($1::text[], $2::text[], $3::numeric[]) WITH ORDINALITY AS item(id, name, price, n)
+       ORDER BY id, n
        ON CONFLICT (id) DO NOTHING
        RETURNING ${COLUMNS}`,
       [products.map((p) => p.productId), products.map((p) => p.name), products.map((p) => p.price)],
