@@ -14,6 +14,7 @@ import {
   S2,
   uniqueKey,
   update,
+  waitForLockWaiters,
 } from '../support/e2e';
 import { createTestApp, TestApp } from '../support/test-app';
 
@@ -36,6 +37,8 @@ describe('concurrent stock writes', () => {
       'RACE-X2',
       'RACE-X3',
       'RACE-MIX',
+      'RACE-COUNT',
+      'RACE-COUNT-NEW',
     );
   });
 
@@ -246,6 +249,117 @@ describe('concurrent stock writes', () => {
       sumDelta: expected,
       byKind: { receive: 1 + receipts, ...(sales > 0 ? { sale: sales } : {}) },
     });
+  });
+
+  it('concurrent counts of an existing level all end at the counted quantity', async () => {
+    await receive(t, 'RACE-COUNT', S1, 3);
+    const responses = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        t.http.put(`/v1/inventory/RACE-COUNT/stores/${S1}`, { onHand: 11 }),
+      ),
+    );
+    expect(statusCounts(responses)).toEqual({ '200': 20 });
+    for (const response of responses) expect(response.body.onHand).toBe(11);
+    expect(await levelRow(db, 'RACE-COUNT', S1)).toEqual({ on_hand: 11, reserved: 0, version: 21 });
+    expect(await ledgerStats(db, 'RACE-COUNT', S1)).toEqual({
+      movements: 21,
+      sumDelta: 11,
+      byKind: { receive: 1, count: 20 },
+    });
+  });
+
+  it('two counts racing the first write of a level do not add up', async () => {
+    // Hold an uncommitted first write of the level, so that both counts find no level to lock
+    // and queue behind it; rolling it back then lets them race to create the level.
+    const holder = await openDb(t);
+    try {
+      await holder.query('BEGIN');
+      await holder.query(
+        `INSERT INTO stock_levels (product_id, store_id, on_hand, reserved, version)
+         VALUES ('RACE-COUNT-NEW', $1, 0, 0, 1)`,
+        [S2],
+      );
+      const counts = [5, 5].map(() =>
+        t.http.put(`/v1/inventory/RACE-COUNT-NEW/stores/${S2}`, { onHand: 5 }),
+      );
+      await waitForLockWaiters(db, 2);
+      await holder.query('ROLLBACK');
+      const responses = await Promise.all(counts);
+      expect(statusCounts(responses)).toEqual({ '200': 2 });
+      expect(responses.map((response) => response.body.onHand as number)).toEqual([5, 5]);
+    } finally {
+      await holder.end();
+    }
+    expect(await levelRow(db, 'RACE-COUNT-NEW', S2)).toEqual({
+      on_hand: 5,
+      reserved: 0,
+      version: 2,
+    });
+    const { rows } = await db.query(
+      `SELECT delta, on_hand_after FROM stock_movements
+       WHERE product_id = 'RACE-COUNT-NEW' ORDER BY id`,
+    );
+    expect(rows).toEqual([
+      { delta: 5, on_hand_after: 5 },
+      { delta: 0, on_hand_after: 5 },
+    ]);
+  });
+
+  it('concurrent bulk product creations in crossing orders neither deadlock nor duplicate', async () => {
+    const ids = Array.from({ length: 20 }, (_, i) => `RACE-BULK-${String(i).padStart(2, '0')}`);
+    const responses = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        t.http.post('/v1/admin/products', {
+          products: (i % 2 === 0 ? ids : [...ids].reverse()).map((productId) => ({
+            productId,
+            name: `Bulk ${i}`,
+            price: '2.00',
+          })),
+        }),
+      ),
+    );
+    expect(statusCounts(responses)).toEqual({ '201': 20 });
+    const created = responses.flatMap((response) =>
+      (response.body.results as { productId: string; status: string }[])
+        .filter((result) => result.status === 'created')
+        .map((result) => result.productId),
+    );
+    expect(created.sort()).toEqual(ids);
+    const failed = responses.reduce(
+      (total, response) => total + (response.body.summary.failed as number),
+      0,
+    );
+    expect(failed).toBe(20 * 20 - 20);
+    expect(await countRows(db, 'products', `id LIKE 'RACE-BULK-%'`)).toBe(20);
+  });
+
+  it('two bulk creations listing the same products in opposite orders do not deadlock', async () => {
+    // Hold an uncommitted insert of the middle product: each request inserts its first product
+    // and then queues behind it. Once it is rolled back they meet on each other's first product.
+    const holder = await openDb(t);
+    try {
+      await holder.query('BEGIN');
+      await holder.query(`INSERT INTO products (id, name, price) VALUES ('RACE-DL-M', 'held', 1)`);
+      const order = ['RACE-DL-1', 'RACE-DL-M', 'RACE-DL-2'];
+      const requests = [order, [...order].reverse()].map((ids) =>
+        t.http.post('/v1/admin/products', {
+          products: ids.map((productId) => ({ productId, name: productId, price: '1.00' })),
+        }),
+      );
+      await waitForLockWaiters(db, 2);
+      await holder.query('ROLLBACK');
+      const responses = await Promise.all(requests);
+      expect(statusCounts(responses)).toEqual({ '201': 2 });
+      const created = responses.flatMap((response) =>
+        (response.body.results as { productId: string; status: string }[])
+          .filter((result) => result.status === 'created')
+          .map((result) => result.productId),
+      );
+      expect(created.sort()).toEqual(['RACE-DL-1', 'RACE-DL-2', 'RACE-DL-M']);
+    } finally {
+      await holder.end();
+    }
+    expect(await countRows(db, 'products', `id LIKE 'RACE-DL-%'`)).toBe(3);
   });
 
   it('after all the racing, every level in the database equals the sum of its ledger', async () => {

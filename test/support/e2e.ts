@@ -125,7 +125,7 @@ export async function ledgerStats(
 
 export async function countRows(
   db: Client,
-  table: 'stock_levels' | 'stock_movements' | 'events' | 'idempotency_keys',
+  table: 'stock_levels' | 'stock_movements' | 'events' | 'idempotency_keys' | 'products',
   where = 'true',
   params: unknown[] = [],
 ): Promise<number> {
@@ -184,6 +184,19 @@ export async function waitForLockWaiter(db: Client, blockerPid: number): Promise
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
   throw new Error('No request ever waited on the held lock');
+}
+
+/** Polls until at least `count` backends of this database are waiting for a lock (of any holder). */
+export async function waitForLockWaiters(db: Client, count: number): Promise<void> {
+  for (let attempt = 0; attempt < 2000; attempt++) {
+    const { rows } = await db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM pg_stat_activity
+       WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+    );
+    if (rows[0].n >= count) return;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error(`Fewer than ${count} requests ever waited on a lock`);
 }
 
 /** Reads one sample of a Prometheus text exposition; 0 when the series does not exist yet. */
