@@ -362,6 +362,38 @@ describe('concurrent stock writes', () => {
     expect(await countRows(db, 'products', `id LIKE 'RACE-DL-%'`)).toBe(3);
   });
 
+  it('concurrent registrations of one store: exactly one succeeds', async () => {
+    const responses = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        t.http.post('/v1/admin/stores', { storeId: 'store-race', name: `Race ${i}` }),
+      ),
+    );
+    expect(statusCounts(responses)).toEqual({ '201': 1, '409 store_already_exists': 19 });
+    const winner = responses.find((response) => response.status === 201)!;
+    const stores = await t.http.get('/v1/admin/stores');
+    expect(stores.body).toContainEqual(expect.objectContaining(winner.body));
+    expect(
+      await countRows(db, 'events', `type = 'store.registered' AND store_id = 'store-race'`),
+    ).toBe(1);
+  });
+
+  it('concurrent product edits are all applied, one version each', async () => {
+    await createProducts(t, 'RACE-PATCH');
+    const responses = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        t.http.patch('/v1/admin/products/RACE-PATCH', { price: `${i + 1}.00` }),
+      ),
+    );
+    expect(statusCounts(responses)).toEqual({ '200': 20 });
+    const versions = responses.map((response) => response.body.version as number);
+    expect(versions.sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i + 2));
+    const last = responses.find((response) => response.body.version === 21)!;
+    expect((await t.http.get('/v1/inventory/RACE-PATCH')).body).toMatchObject({
+      version: 21,
+      price: last.body.price,
+    });
+  });
+
   it('after all the racing, every level in the database equals the sum of its ledger', async () => {
     expect(await ledgerInconsistencies(db)).toEqual([]);
   });
