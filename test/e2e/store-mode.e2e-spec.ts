@@ -5,6 +5,7 @@ import {
   createProducts,
   createStores,
   expectProblem,
+  metricValue,
   openDb,
   receive,
   S1,
@@ -398,6 +399,11 @@ describe('store mode', () => {
     const refused = await stores[S1].http.post('/v1/store/sales', { productId: P1, quantity: 1 });
     expect(Date.now() - startedAt).toBeLessThan(200);
     expect(refused.body.reason).toBe('circuit_open');
+    const metrics = (await stores[S1].http.get('/metrics')).text;
+    expect(metricValue(metrics, `store_central_circuit_state{store_id="${S1}"}`)).toBe(2);
+    expect(
+      metricValue(metrics, `store_forwarded_write_retries_total{store_id="${S1}"}`),
+    ).toBeGreaterThan(0);
 
     const read = await readLevel(S1, P1);
     expect(read.status).toBe(200);
