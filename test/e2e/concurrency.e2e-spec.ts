@@ -282,7 +282,8 @@ describe('concurrent stock writes', () => {
       const counts = [5, 5].map(() =>
         t.http.put(`/v1/inventory/RACE-COUNT-NEW/stores/${S2}`, { onHand: 5 }),
       );
-      await waitForLockWaiters(db, 2);
+      // Both counts wait: on the held insert, or (once fixed) one behind the other's lock.
+      await waitForLockWaiters(db, 2, 'stock_levels|pg_advisory_xact_lock');
       await holder.query('ROLLBACK');
       const responses = await Promise.all(counts);
       expect(statusCounts(responses)).toEqual({ '200': 2 });
@@ -346,7 +347,7 @@ describe('concurrent stock writes', () => {
           products: ids.map((productId) => ({ productId, name: productId, price: '1.00' })),
         }),
       );
-      await waitForLockWaiters(db, 2);
+      await waitForLockWaiters(db, 2, 'INSERT INTO products');
       await holder.query('ROLLBACK');
       const responses = await Promise.all(requests);
       expect(statusCounts(responses)).toEqual({ '201': 2 });

@@ -186,12 +186,20 @@ export async function waitForLockWaiter(db: Client, blockerPid: number): Promise
   throw new Error('No request ever waited on the held lock');
 }
 
-/** Polls until at least `count` backends of this database are waiting for a lock (of any holder). */
-export async function waitForLockWaiters(db: Client, count: number): Promise<void> {
+/**
+ * Polls until at least `count` backends of this database whose current statement matches
+ * `statement` (a regular expression) are waiting for a lock, whoever holds it.
+ */
+export async function waitForLockWaiters(
+  db: Client,
+  count: number,
+  statement: string,
+): Promise<void> {
   for (let attempt = 0; attempt < 2000; attempt++) {
     const { rows } = await db.query<{ n: number }>(
       `SELECT count(*)::int AS n FROM pg_stat_activity
-       WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+       WHERE datname = current_database() AND wait_event_type = 'Lock' AND query ~ $1`,
+      [statement],
     );
     if (rows[0].n >= count) return;
     await new Promise((resolve) => setTimeout(resolve, 10));
