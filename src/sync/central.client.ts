@@ -150,7 +150,6 @@ export class CentralClient {
   private initOf(request: CentralRequest, signal: AbortSignal): RequestInit {
     const headers: Record<string, string> = {
       [API_KEY_HEADER]: this.config.centralApiKey!,
-      accept: 'application/json',
       ...request.headers,
     };
     if (request.body === undefined) return { method: request.method, headers, signal };

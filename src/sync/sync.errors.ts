@@ -58,13 +58,16 @@ export class CentralProtocolError extends DomainError {
   readonly code = SyncErrorCode.CentralProtocolError;
 }
 
-/** The feed no longer holds the events after our offset: the replica must be loaded again. */
+/**
+ * The feed cannot continue from the replica's offset (central pruned the events after it, or
+ * central's feed is behind it): the replica must be loaded again.
+ */
 export class FeedOffsetExpiredError extends DomainError {
   readonly kind = ErrorKind.Gone;
   readonly code = SyncErrorCode.OffsetExpired;
 
-  constructor(centralDetail: string) {
-    super(`Central pruned the feed past the replica's offset (${centralDetail}); bootstrap again.`);
+  constructor(reason: string) {
+    super(`The replica's offset is no longer valid in central's feed (${reason}); reloading.`);
   }
 }
 

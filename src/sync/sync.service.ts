@@ -94,6 +94,10 @@ export class SyncService implements OnApplicationBootstrap, BeforeApplicationShu
     this.progress.beginPoll();
     try {
       const page = await this.central.readFeed(offset, signal);
+      if (page.headOffset < offset) {
+        // Central's feed restarted below us (its database was replaced): our offsets mean nothing there.
+        throw new FeedOffsetExpiredError(`central's head ${page.headOffset} is behind ${offset}`);
+      }
       if (page.nextOffset !== offset) await this.replica.applyPage(offset, page);
       // After the page, so that "current" is judged against the new offset.
       this.progress.recordHead(page.headOffset);
