@@ -45,16 +45,22 @@ export const DeltaField = () =>
     Max(MAX_ON_HAND),
   );
 
+/** Versions are Postgres integers; a larger expected version could only fail in the query. */
+const MAX_VERSION = 2_147_483_647;
+
 export const ExpectedVersionField = () =>
   applyDecorators(
     ApiPropertyOptional({
       example: 3,
       description:
         'Compare-and-set: apply only if the level is still at this version (0 = never written).',
+      minimum: 0,
+      maximum: MAX_VERSION,
     }),
     IsOptional(),
     IsInt(),
     Min(0),
+    Max(MAX_VERSION),
   );
 
 export const ReferenceField = () =>
