@@ -295,6 +295,14 @@ describe('single stock updates and counts', () => {
       [{ storeId: S1, productId: 'UPD-VALID', delta: 1, reason: 'theft' }, ['reason']],
       [{ storeId: S1, productId: 'UPD-VALID', delta: 1, expectedVersion: -1 }, ['expectedVersion']],
       [
+        { storeId: S1, productId: 'UPD-VALID', delta: 1, expectedVersion: 2_147_483_648 },
+        ['expectedVersion'],
+      ],
+      [
+        { storeId: S1, updates: [{ productId: 'UPD-VALID', delta: 1, expectedVersion: 1e12 }] },
+        ['updates.0.expectedVersion'],
+      ],
+      [
         { storeId: S1, productId: 'UPD-VALID', delta: 1, reference: 'x'.repeat(201) },
         ['reference'],
       ],
@@ -394,6 +402,12 @@ describe('single stock updates and counts', () => {
       expectProblem(response, 400, 'validation_failed');
       expect(errorFields(response)).toEqual(fields);
     }
+    const hugeVersion = await t.http.put(path, { onHand: 1, expectedVersion: 2_147_483_648 });
+    expectProblem(hugeVersion, 400, 'validation_failed');
+    expect(errorFields(hugeVersion)).toEqual(['expectedVersion']);
+    // The largest version a level can have is a plain conflict.
+    const maxVersion = await t.http.put(path, { onHand: 1, expectedVersion: 2_147_483_647 });
+    expectProblem(maxVersion, 409, 'version_conflict');
     const unknownStore = await t.http.put('/v1/inventory/UPD-COUNT/stores/store-nope', {
       onHand: 1,
     });
