@@ -24,8 +24,8 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     createFastifyAdapter(),
     {
       bufferLogs: true,
-    // Fastify parses JSON itself; Nest's extra parsers would add url-encoded forms (see createFastifyAdapter).
-    bodyParser: false,
+      // Fastify parses JSON itself; Nest's extra parsers would add url-encoded forms (see createFastifyAdapter).
+      bodyParser: false,
     },
   );
   configureApp(app, config);
