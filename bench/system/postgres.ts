@@ -1,0 +1,92 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { EmbeddedDatabase } from '../../src/database/embedded-database';
+import { freePort } from './ports';
+
+/**
+ * The one Postgres server of a run: embedded in a temporary folder, or DATABASE_URL's server.
+ * Every database it creates carries a per-run prefix, so runs on a shared server never collide,
+ * and is dropped again at the end.
+ */
+export class PostgresServer {
+  private readonly created: string[] = [];
+  private readonly prefix = `bench_${randomBytes(4).toString('hex')}_`;
+
+  private constructor(
+    private readonly adminUrl: string,
+    private readonly embedded?: { database: EmbeddedDatabase; dataDir: string },
+  ) {}
+
+  static async start(databaseUrl: string | undefined): Promise<PostgresServer> {
+    if (databaseUrl) return new PostgresServer(databaseUrl);
+    const dataDir = mkdtempSync(join(tmpdir(), 'inventory-bench-pg-'));
+    const database = new EmbeddedDatabase(dataDir, await freePort(), false);
+    try {
+      return new PostgresServer(await database.start(), { database, dataDir });
+    } catch (error) {
+      rmSync(dataDir, { recursive: true, force: true });
+      throw error;
+    }
+  }
+
+  get isEmbedded(): boolean {
+    return this.embedded !== undefined;
+  }
+
+  /** Creates `<prefix><name>` and returns its URL. */
+  async createDatabase(name: string): Promise<string> {
+    const database = `${this.prefix}${name}`;
+    await this.onAdmin((client) => client.query(`CREATE DATABASE "${database}"`));
+    this.created.push(database);
+    return this.urlOf(database);
+  }
+
+  async version(): Promise<string> {
+    return this.onAdmin(async (client) => {
+      const { rows } = await client.query<{ server_version: string }>('SHOW server_version');
+      return rows[0].server_version;
+    });
+  }
+
+  /** Drops what this run created and stops the embedded server; safe to call twice. */
+  async stop(): Promise<void> {
+    if (this.embedded) {
+      await this.embedded.database.stop();
+      rmSync(this.embedded.dataDir, { recursive: true, force: true });
+      return;
+    }
+    const databases = this.created.splice(0);
+    if (databases.length === 0) return;
+    await this.onAdmin(async (client) => {
+      for (const database of databases)
+        await client.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+    });
+  }
+
+  private urlOf(database: string): string {
+    const url = new URL(this.adminUrl);
+    url.pathname = `/${database}`;
+    return url.toString();
+  }
+
+  private onAdmin<T>(work: (client: Client) => Promise<T>): Promise<T> {
+    return withConnection(this.adminUrl, work);
+  }
+}
+
+/** Runs `work` on a short-lived connection to one database. */
+export async function withConnection<T>(
+  url: string,
+  work: (client: Client) => Promise<T>,
+): Promise<T> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
