@@ -16,9 +16,6 @@ interface LevelRow {
   updated_at: Date | null;
 }
 
-/** Advisory lock class (the two-key space) serialising first counts of a level. */
-const FIRST_COUNT_LOCK = 7_401;
-
 const LEVEL_COLUMNS = 'product_id, store_id, on_hand, reserved, available, version, updated_at';
 
 /**
@@ -130,27 +127,19 @@ export class StockLevelRepository {
     return { productActive: row.product_active, storeExists: row.store_exists, level };
   }
 
-  /**
-   * Locks the level so an absolute count computes its delta from a stable value. A level never
-   * written has no row to lock: an advisory lock on the pair then serialises concurrent first
-   * counts, and the re-read sees the level a count ahead of this one created (else two counts
-   * of 5 would both add 5 to zero).
-   */
-  async lockOnHand(tx: EntityManager, productId: string, storeId: string): Promise<number> {
-    const lockRow = (): Promise<{ on_hand: number }[]> =>
-      tx.query(
-        `SELECT on_hand FROM stock_levels WHERE product_id = $1 AND store_id = $2 FOR UPDATE`,
-        [productId, storeId],
-      );
-    let rows = await lockRow();
-    if (rows.length === 0) {
-      await tx.query(
-        `SELECT pg_advisory_xact_lock(${FIRST_COUNT_LOCK}, hashtext($1 || '@' || $2))`,
-        [productId, storeId],
-      );
-      rows = await lockRow();
-    }
-    return rows[0]?.on_hand ?? 0;
+  /** Locks the level, if written, so an absolute count computes its delta from a stable value. */
+  async lockLevel(
+    tx: EntityManager,
+    productId: string,
+    storeId: string,
+  ): Promise<{ onHand: number; version: number }> {
+    const rows: { on_hand: number; version: number }[] = await tx.query(
+      `SELECT on_hand, version FROM stock_levels WHERE product_id = $1 AND store_id = $2 FOR UPDATE`,
+      [productId, storeId],
+    );
+    return rows[0]
+      ? { onHand: rows[0].on_hand, version: rows[0].version }
+      : { onHand: 0, version: 0 };
   }
 
   async findLevel(productId: string, storeId: string): Promise<LevelState | undefined> {

@@ -9,6 +9,7 @@ import { UnitOfWork } from '../database/unit-of-work';
 import { IdempotencyService } from '../idempotency/idempotency.service';
 import { fingerprintOf, IdempotencyClaim, StoredResponse } from '../idempotency/idempotency.types';
 import { STOCK_UPDATES_APPLIED, STOCK_UPDATES_REJECTED } from './inventory.metrics';
+import { VersionConflictError } from './inventory.errors';
 import { explainRejection, LevelState, StockChange } from './stock-change';
 import { StockLevelRepository } from './stock-level.repository';
 import { MovementKind } from './stock-movement.entity';
@@ -58,7 +59,11 @@ export class StockService {
     return this.runClaimed(claim, (tx) => this.applyInTransaction(tx, change, audit));
   }
 
-  /** Absolute set from a physical count: the ledger records the difference to the locked level. */
+  /**
+   * Absolute set from a physical count: the ledger records the difference to the locked level.
+   * The difference is applied with the version it was computed from, so a level first written by
+   * someone else in between (there was no row to lock yet) is noticed and counted again.
+   */
   async setCount(
     count: Omit<StockChange, 'delta' | 'kind'> & { onHand: number },
     principal: Principal,
@@ -68,12 +73,24 @@ export class StockService {
     assertMayWriteStore(principal, count.storeId);
     const { onHand, ...fields } = count;
     return this.runClaimed(claim, async (tx) => {
-      const current = await this.levels.lockOnHand(tx, count.productId, count.storeId);
-      return this.applyInTransaction(
-        tx,
-        { ...fields, delta: onHand - current, kind: MovementKind.Count },
-        audit,
-      );
+      for (let attempt = 1; ; attempt++) {
+        const current = await this.levels.lockLevel(tx, count.productId, count.storeId);
+        const change = {
+          ...fields,
+          delta: onHand - current.onHand,
+          kind: MovementKind.Count,
+          expectedVersion: fields.expectedVersion ?? current.version,
+        };
+        try {
+          return await this.applyInTransaction(tx, change, audit);
+        } catch (error) {
+          const racedFirstWrite =
+            error instanceof VersionConflictError &&
+            fields.expectedVersion === undefined &&
+            attempt < MAX_ATTEMPTS;
+          if (!racedFirstWrite) throw error;
+        }
+      }
     });
   }
 

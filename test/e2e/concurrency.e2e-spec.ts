@@ -39,6 +39,7 @@ describe('concurrent stock writes', () => {
       'RACE-MIX',
       'RACE-COUNT',
       'RACE-COUNT-NEW',
+      'RACE-COUNT-RECV',
     );
   });
 
@@ -282,8 +283,8 @@ describe('concurrent stock writes', () => {
       const counts = [5, 5].map(() =>
         t.http.put(`/v1/inventory/RACE-COUNT-NEW/stores/${S2}`, { onHand: 5 }),
       );
-      // Both counts wait: on the held insert, or (once fixed) one behind the other's lock.
-      await waitForLockWaiters(db, 2, 'stock_levels|pg_advisory_xact_lock');
+      // Both counts wait on the held insert when they try to create the level.
+      await waitForLockWaiters(db, 2, 'stock_levels');
       await holder.query('ROLLBACK');
       const responses = await Promise.all(counts);
       expect(statusCounts(responses)).toEqual({ '200': 2 });
@@ -303,6 +304,41 @@ describe('concurrent stock writes', () => {
     expect(rows).toEqual([
       { delta: 5, on_hand_after: 5 },
       { delta: 0, on_hand_after: 5 },
+    ]);
+  });
+
+  it('a count racing the first receive of a level still sets the counted quantity', async () => {
+    // The receive's first write is in flight (uncommitted), so the count finds no row to lock
+    // and computes its difference from zero; it must notice the level appeared and count again.
+    const holder = await openDb(t);
+    try {
+      await holder.query('BEGIN');
+      await holder.query(
+        `INSERT INTO stock_levels (product_id, store_id, on_hand, reserved, version)
+         VALUES ('RACE-COUNT-RECV', $1, 3, 0, 1)`,
+        [S2],
+      );
+      await holder.query(
+        `INSERT INTO stock_movements (product_id, store_id, kind, delta, on_hand_after, reserved_after, version_after, actor)
+         VALUES ('RACE-COUNT-RECV', $1, 'receive', 3, 3, 0, 1, 'test')`,
+        [S2],
+      );
+      const count = t.http.put(`/v1/inventory/RACE-COUNT-RECV/stores/${S2}`, { onHand: 5 });
+      await waitForLockWaiters(db, 1, 'stock_levels');
+      await holder.query('COMMIT');
+      const response = await count;
+      expect(response.status).toBe(200);
+      expect(response.body).toMatchObject({ onHand: 5, version: 2 });
+    } finally {
+      await holder.end();
+    }
+    const { rows } = await db.query(
+      `SELECT kind, delta, on_hand_after FROM stock_movements
+       WHERE product_id = 'RACE-COUNT-RECV' ORDER BY id`,
+    );
+    expect(rows).toEqual([
+      { kind: 'receive', delta: 3, on_hand_after: 3 },
+      { kind: 'count', delta: 2, on_hand_after: 5 },
     ]);
   });
 
