@@ -4,6 +4,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiKeyRegistry } from '../common/auth/api-key.registry';
 import { API_KEY_HEADER } from '../common/auth/auth.decorators';
 import { headerValue } from '../common/auth/api-key.guard';
+import { ValidationFailedError } from '../common/errors/common.errors';
 import { sendProblem } from '../common/errors/problem-details.filter';
 import { IdempotencyKeyMismatchError } from './idempotency.errors';
 import { IdempotencyService } from './idempotency.service';
@@ -12,6 +13,8 @@ import { fingerprintOf, IdempotencyClaim } from './idempotency.types';
 export const IDEMPOTENCY_KEY_HEADER = 'idempotency-key';
 export const REPLAYED_HEADER = 'idempotent-replayed';
 const MUTATING_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+/** Same bound as the body field; a key is an opaque token such as a UUID. */
+const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]{1,200}$/;
 
 /** Outcomes that say nothing about the request itself and so must not be replayed. */
 function isTransient(status: number): boolean {
@@ -96,6 +99,14 @@ export class IdempotencyHooks implements OnModuleInit {
     const body = request.body as { idempotencyKey?: unknown } | null | undefined;
     const fromBody = typeof body?.idempotencyKey === 'string' ? body.idempotencyKey : undefined;
     if (header && fromBody && header !== fromBody) throw new IdempotencyKeyMismatchError();
+    if (header !== undefined && !IDEMPOTENCY_KEY_PATTERN.test(header)) {
+      throw new ValidationFailedError([
+        {
+          field: 'Idempotency-Key',
+          messages: ['Idempotency-Key must be 1 to 200 visible ASCII characters'],
+        },
+      ]);
+    }
     return header ?? fromBody;
   }
 }

@@ -115,6 +115,19 @@ describe('idempotency', () => {
     expect(await levelRow(db, 'IDEM-MISMATCH', S1)).toBeUndefined();
   });
 
+  it('refuses an Idempotency-Key header that is too long or not a visible token', async () => {
+    for (const key of ['k'.repeat(201), 'with space']) {
+      const response = await update(
+        t,
+        { storeId: S1, productId: 'IDEM-MISMATCH', delta: 1 },
+        headers(key),
+      );
+      expectProblem(response, 400, 'validation_failed', '/v1/inventory/updates');
+      expect(response.body.errors[0].field).toBe('Idempotency-Key');
+    }
+    expect(await levelRow(db, 'IDEM-MISMATCH', S1)).toBeUndefined();
+  });
+
   it('refuses the same key for a different request', async () => {
     const key = uniqueKey();
     const first = await update(t, { storeId: S1, productId: 'IDEM-REUSE', delta: 1 }, headers(key));
