@@ -1,4 +1,4 @@
-import { Module } from '@nestjs/common';
+import { Module, RequestMethod } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LoggerModule } from 'nestjs-pino';
 import { AppConfig } from '../config/app-config';
@@ -14,13 +14,17 @@ const QUIET_ROUTES = /^\/(health|metrics)(\/|$|\?)/;
     LoggerModule.forRootAsync({
       inject: [AppConfig],
       useFactory: (config: AppConfig) => ({
+        // Every route; the package's default pattern does not match under Nest 12 on Fastify.
+        forRoutes: [{ path: '*path', method: RequestMethod.ALL }],
         pinoHttp: {
           level: config.logLevel,
           base: { mode: config.mode, instance: config.instanceName },
           // Fastify already assigned the id (honouring X-Request-Id); reuse it.
           genReqId: (request: IncomingMessage & { id?: string | number }) => String(request.id),
+          // Middleware may see a rewritten req.url; originalUrl is what the client asked for.
           autoLogging: {
-            ignore: (request: IncomingMessage) => QUIET_ROUTES.test(request.url ?? ''),
+            ignore: (request: IncomingMessage & { originalUrl?: string }) =>
+              QUIET_ROUTES.test(request.originalUrl ?? request.url ?? ''),
           },
           redact: ['req.headers', 'res.headers'],
           serializers: {
