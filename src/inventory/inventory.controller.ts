@@ -9,14 +9,7 @@ import {
   Put,
   Query,
 } from '@nestjs/common';
-import {
-  ApiBody,
-  ApiExtraModels,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-  getSchemaPath,
-} from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ProductIdParam, StoreIdParam } from '../catalog/catalog.patterns';
 import { CurrentPrincipal } from '../common/auth/auth.decorators';
 import type { Principal } from '../common/auth/principal';
@@ -29,7 +22,6 @@ import { BatchAdjustStockDto } from './dto/batch-adjust-stock.dto';
 import { StoreFilterPageQueryDto } from './dto/inventory-query.dto';
 import { SetStockCountDto } from './dto/set-stock-count.dto';
 import {
-  BatchUpdateResultDto,
   InventoryPageDto,
   MovementPageDto,
   ProductInventoryDto,
@@ -37,6 +29,7 @@ import {
   StockUpdateResultDto,
 } from './dto/stock.responses';
 import { StockUpdateBodyPipe } from './dto/stock-update-body.pipe';
+import { ApiStockUpdateBody } from './dto/stock-update.api-docs';
 import { InventoryQueryService } from './inventory-query.service';
 import { StockService } from './stock.service';
 import { MovementKind } from './stock-movement.entity';
@@ -98,53 +91,7 @@ export class InventoryController {
       'A single change `{storeId, productId, delta, expectedVersion?}` is applied atomically against the current row; with `expectedVersion` it is a compare-and-set. ' +
       'A batch `{storeId, updates: [...], atomic}` applies all-or-nothing (atomic: true) or item by item with per-item results (atomic: false).',
   })
-  @ApiExtraModels(AdjustStockDto, BatchAdjustStockDto, StockUpdateResultDto, BatchUpdateResultDto)
-  @ApiBody({
-    schema: {
-      oneOf: [
-        { $ref: getSchemaPath(AdjustStockDto) },
-        { $ref: getSchemaPath(BatchAdjustStockDto) },
-      ],
-    },
-    examples: {
-      sale: {
-        value: {
-          storeId: 'store-s1',
-          productId: 'SKU-0001',
-          delta: -1,
-          reason: 'sale',
-          reference: 'POS-4711',
-        },
-      },
-      compareAndSet: {
-        value: {
-          storeId: 'store-s1',
-          productId: 'SKU-0001',
-          delta: 10,
-          expectedVersion: 7,
-          reason: 'receive',
-        },
-      },
-      batch: {
-        value: {
-          storeId: 'store-s1',
-          atomic: true,
-          updates: [
-            { productId: 'SKU-0001', delta: 24, reason: 'receive' },
-            { productId: 'SKU-0002', delta: -2, reason: 'damage' },
-          ],
-        },
-      },
-    },
-  })
-  @ApiOkResponse({
-    schema: {
-      oneOf: [
-        { $ref: getSchemaPath(StockUpdateResultDto) },
-        { $ref: getSchemaPath(BatchUpdateResultDto) },
-      ],
-    },
-  })
+  @ApiStockUpdateBody()
   @ApiIdempotent()
   @ApiProblems(
     [400, 'validation_failed, idempotency_key_mismatch'],

@@ -1,20 +1,14 @@
 import { Body, Controller, HttpCode, HttpStatus, Post } from '@nestjs/common';
-import {
-  ApiBody,
-  ApiExtraModels,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-  getSchemaPath,
-} from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal } from '../common/auth/auth.decorators';
 import type { Principal } from '../common/auth/principal';
 import { ApiAuthenticated, ApiIdempotent, ApiProblems } from '../common/http/api-docs.decorators';
 import { Audit, type AuditContext } from '../common/http/audit-context';
 import { AdjustStockDto } from '../inventory/dto/adjust-stock.dto';
 import { BatchAdjustStockDto } from '../inventory/dto/batch-adjust-stock.dto';
-import { BatchUpdateResultDto, StockUpdateResultDto } from '../inventory/dto/stock.responses';
+import { StockUpdateResultDto } from '../inventory/dto/stock.responses';
 import { StockUpdateBodyPipe } from '../inventory/dto/stock-update-body.pipe';
+import { ApiStockUpdateBody } from '../inventory/dto/stock-update.api-docs';
 import { RecordSaleDto } from './dto/record-sale.dto';
 import { StoreWritesService } from './store-writes.service';
 
@@ -61,23 +55,7 @@ export class StoreWritesController {
     description:
       'Takes the body of central’s POST /v1/inventory/updates and forwards it as it is, with the Idempotency-Key; the answer is central’s, and is applied to the local replica at once.',
   })
-  @ApiExtraModels(AdjustStockDto, BatchAdjustStockDto, StockUpdateResultDto, BatchUpdateResultDto)
-  @ApiBody({
-    schema: {
-      oneOf: [
-        { $ref: getSchemaPath(AdjustStockDto) },
-        { $ref: getSchemaPath(BatchAdjustStockDto) },
-      ],
-    },
-  })
-  @ApiOkResponse({
-    schema: {
-      oneOf: [
-        { $ref: getSchemaPath(StockUpdateResultDto) },
-        { $ref: getSchemaPath(BatchUpdateResultDto) },
-      ],
-    },
-  })
+  @ApiStockUpdateBody()
   @ApiIdempotent()
   @ApiForwardedProblems()
   submitUpdate(
