@@ -22,6 +22,8 @@ export interface BenchRow {
   errors?: Record<string, number>;
   fiveXx?: number;
   peakRssMb?: Record<string, number>;
+  /** CPU time over wall time by process ("postgres": the whole server): 1.0 is one busy core. */
+  cpuCores?: Record<string, number>;
   /** The limit row this scenario is measured against, and the ratio of their throughputs. */
   limit?: string;
   ratio?: number | null;

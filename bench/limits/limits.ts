@@ -75,8 +75,11 @@ async function measurePgbench(
     await runPgbench({ ...run, name: `${name}-warmup`, seconds: context.options.warmupSeconds });
   await quiesce(context.system);
   await withConnection(databaseUrl, (client) => client.query('CHECKPOINT'));
+  const monitor = context.system.monitor();
+  monitor.start();
   const outcome = await runPgbench({ ...run, name, seconds: context.options.durationSeconds });
   return {
+    ...monitor.stop(),
     connections: run.clients,
     seconds: outcome.seconds,
     requestsPerSecond: round(outcome.transactionsPerSecond),

@@ -1,5 +1,6 @@
 import type { LatencySummary } from '../load/latency';
 import type { BenchResults, BenchRow, RunMeta } from '../results';
+import { POSTGRES } from '../system/process-monitor';
 
 const RSS_ORDER = ['central', 'store-s1', 'store-s2', 'store-s3', 'bare-fastify', 'harness'];
 
@@ -45,6 +46,7 @@ function scenarioTable(rows: BenchRow[]): string {
       'Ratio to limit',
       'Target',
       'Met',
+      'CPU cores',
       'Peak RSS MB',
     ],
     rows.map((row) => [
@@ -56,6 +58,7 @@ function scenarioTable(rows: BenchRow[]): string {
       ratioOf(row),
       row.target?.text ?? '',
       metOf(row),
+      cpuOf(row),
       rssOf(row),
     ]),
   );
@@ -64,13 +67,24 @@ function scenarioTable(rows: BenchRow[]): string {
 function limitTable(rows: BenchRow[]): string {
   if (rows.length === 0) return '';
   return table(
-    ['Limit', 'Clients', 'Throughput', 'p50 ms', 'p95 ms', 'p99 ms', 'Errors', 'Peak RSS MB'],
+    [
+      'Limit',
+      'Clients',
+      'Throughput',
+      'p50 ms',
+      'p95 ms',
+      'p99 ms',
+      'Errors',
+      'CPU cores',
+      'Peak RSS MB',
+    ],
     rows.map((row) => [
       row.name,
       row.connections === undefined ? '' : String(row.connections),
       throughputOf(row),
       ...latencyCells(row.latencyMs),
       errorsOf(row),
+      cpuOf(row),
       row.peakRssMb?.['bare-fastify'] === undefined
         ? ''
         : `bare-fastify ${row.peakRssMb['bare-fastify']}`,
@@ -151,6 +165,26 @@ function ratioOf(row: BenchRow): string {
 function metOf(row: BenchRow): string {
   if (!row.target || row.target.met === null) return 'n/a';
   return row.target.met ? 'yes' : '**no**';
+}
+
+/** Where the cores went; the three stores summed, since they do the same work. */
+function cpuOf(row: BenchRow): string {
+  if (!row.cpuCores) return '';
+  const cores = row.cpuCores;
+  const stores = Object.entries(cores)
+    .filter(([name]) => name.startsWith('store-'))
+    .reduce((total, [, busy]) => total + busy, 0);
+  const parts: [string, number | undefined][] = [
+    ['central', cores.central],
+    ['stores', stores > 0 ? stores : undefined],
+    ['bare-fastify', cores['bare-fastify']],
+    [POSTGRES, cores[POSTGRES]],
+    ['harness', cores.harness],
+  ];
+  return parts
+    .filter((part): part is [string, number] => part[1] !== undefined)
+    .map(([name, busy]) => `${name} ${busy.toFixed(2)}`)
+    .join(', ');
 }
 
 function rssOf(row: BenchRow): string {

@@ -2,7 +2,6 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { RequestContext } from '../load/http-load';
 import { LatencySummary, summarize } from '../load/latency';
 import { lanesFor, runPacedLoad } from '../load/paced-load';
-import { PeakRssTracker } from '../system/peak-rss';
 import { withConnection } from '../system/postgres';
 import { ReplicaApplyListener } from './replica-apply-listener';
 import { figuresOf, Figures, quiesce, RunContext, Scenario, targetOf } from './scenario';
@@ -63,20 +62,21 @@ async function measurePropagation(context: RunContext): Promise<Figures> {
   try {
     const answered: AnsweredWrite[] = [];
     const loopDelay = monitorEventLoopDelay({ resolution: 1 });
-    const tracker = new PeakRssTracker(system.processIds());
-    tracker.start();
+    const monitor = system.monitor();
+    monitor.start();
     loopDelay.enable();
     const outcome = await load(options.durationSeconds, (write) => answered.push(write));
     loopDelay.disable();
+    // Replicas catching up after the last write are part of the cost of the run.
     await system.waitForReplicas();
-    const peakRssMb = tracker.stop();
+    const usage = monitor.stop();
     const offsets = await feedOffsetsOf(system.centralDatabaseUrl, answered);
     const delays = delaysToReplicas(answered, offsets, listeners);
     return {
       ...figuresOf(outcome, lanesFor(rate), { name: 'writes/s', perRequest: 1 }),
       // The row's latency is propagation, not the writes' own response time (in the details).
       latencyMs: delays.allReplicas,
-      peakRssMb,
+      ...usage,
       details: {
         targetRate: rate,
         writeLatencyMs: summarize(outcome.latenciesMs),

@@ -3,7 +3,6 @@ import { summarize } from '../load/latency';
 import { LoadOutcome, LoadSpec, runLoad } from '../load/http-load';
 import type { BenchRow } from '../results';
 import type { BenchSystem } from '../system/bench-system';
-import { PeakRssTracker } from '../system/peak-rss';
 import type { Catalog } from '../workload';
 
 /** A scenario or limit that cannot run here (no store mode, no pgbench): reported, not failed. */
@@ -47,10 +46,10 @@ export async function measureHttpLoad(
   const { options, system } = context;
   if (options.warmupSeconds > 0) await runLoad({ ...spec, durationSeconds: options.warmupSeconds });
   await quiesce(system);
-  const tracker = new PeakRssTracker(new Map([...system.processIds(), ...moreProcesses]));
-  tracker.start();
+  const monitor = system.monitor(moreProcesses);
+  monitor.start();
   const outcome = await runLoad({ ...spec, durationSeconds: options.durationSeconds });
-  return { ...figuresOf(outcome, spec.connections, throughputUnit), peakRssMb: tracker.stop() };
+  return { ...figuresOf(outcome, spec.connections, throughputUnit), ...monitor.stop() };
 }
 
 export async function quiesce(system: BenchSystem): Promise<void> {

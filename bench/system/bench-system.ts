@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { Catalog, STORE_IDS } from '../workload';
 import { ApiClient } from './api';
 import { APP_MAIN, AppProcess } from './app-process';
 import { freePort } from './ports';
+import { ProcessMonitor } from './process-monitor';
 import { PostgresServer, withConnection } from './postgres';
 import { seedThroughApi } from './seed';
 
@@ -37,6 +39,7 @@ export class BenchSystem {
   readonly storeDatabaseUrls = new Map<string, string>();
   centralDatabaseUrl!: string;
   central?: AppProcess;
+  private postmasterPid?: number;
 
   private constructor(
     readonly postgres: PostgresServer,
@@ -53,6 +56,7 @@ export class BenchSystem {
     );
     try {
       await system.startCentral();
+      system.postmasterPid = await localPostmasterPid(system.centralDatabaseUrl);
       log(
         `Seeding ${options.catalog.productCount} products x ${STORE_IDS.length} stores through the API`,
       );
@@ -70,12 +74,15 @@ export class BenchSystem {
     return new ApiClient(this.central!.baseUrl, this.keys.admin);
   }
 
-  /** Every Node process whose memory is reported, by name (the harness itself included). */
-  processIds(): Map<string, number> {
+  /**
+   * Watches every Node process of the system (the harness itself included), any `more`, and the
+   * Postgres server when it runs on this machine.
+   */
+  monitor(more = new Map<string, number>()): ProcessMonitor {
     const pids = new Map<string, number>([['central', this.central!.pid]]);
     for (const store of this.stores) pids.set(store.name, store.pid);
     pids.set('harness', process.pid);
-    return pids;
+    return new ProcessMonitor(new Map([...pids, ...more]), this.postmasterPid);
   }
 
   /**
@@ -186,6 +193,20 @@ export class BenchSystem {
     }>('/v1/store/sync/status');
     return status.replicaOffset;
   }
+}
+
+/** The server's main process when it runs here: the parent of our backend, seen in /proc. */
+function localPostmasterPid(databaseUrl: string): Promise<number | undefined> {
+  // Read while connected: the backend process ends with the connection.
+  return withConnection(databaseUrl, async (client) => {
+    const { rows } = await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+    try {
+      const stat = readFileSync(`/proc/${rows[0].pid}/stat`, 'utf8');
+      return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    } catch {
+      return undefined;
+    }
+  });
 }
 
 function newKeys(): Keys {
