@@ -17,10 +17,23 @@ export const PER_WRITE = {
   idempotencyKey: 'key\u0000key',
 } as const;
 
-/** A stand-in transaction that records each statement and answers "no rows". */
+/**
+ * A stand-in transaction that records each statement and answers "no rows", whether it is sent
+ * through TypeORM (query) or as a prepared statement on the pool (see runPrepared).
+ */
 class StatementRecorder {
   readonly statements: Statement[] = [];
   readonly queryRunner = undefined;
+  readonly connection = {
+    driver: {
+      master: {
+        query: ({ text, values }: { text: string; values: unknown[] }) => {
+          this.statements.push({ sql: text, params: values });
+          return Promise.resolve({ rows: [] });
+        },
+      },
+    },
+  };
 
   query(sql: string, params: unknown[] = []): Promise<unknown[]> {
     this.statements.push({ sql, params });

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { PreparedStatement, runPrepared } from '../database/prepared-statement';
 import { UnitOfWork } from '../database/unit-of-work';
 import { IdempotencyStatus } from './idempotency-key.entity';
 import { IdempotencyScope, StoredResponse } from './idempotency.types';
@@ -9,6 +10,28 @@ export interface ExistingKey {
   status: IdempotencyStatus;
   response?: StoredResponse;
 }
+
+/** Both run on every idempotent write: prepared once per connection (see runPrepared). */
+const CLAIM: PreparedStatement = {
+  name: 'idempotency-claim',
+  text: `INSERT INTO idempotency_keys (actor, key, fingerprint, status)
+         VALUES ($1, $2, $3, 'in_flight')
+         ON CONFLICT (actor, key) DO UPDATE
+           SET fingerprint = EXCLUDED.fingerprint, status = 'in_flight', response_status = NULL,
+               response_body = NULL, created_at = now(), locked_at = now(), completed_at = NULL
+         WHERE idempotency_keys.created_at < now() - make_interval(secs => $4 / 1000.0)
+            OR (idempotency_keys.status = 'in_flight'
+                AND idempotency_keys.fingerprint = EXCLUDED.fingerprint
+                AND idempotency_keys.locked_at < now() - make_interval(secs => $5 / 1000.0))
+         RETURNING 1`,
+};
+
+const COMPLETE: PreparedStatement = {
+  name: 'idempotency-complete',
+  text: `UPDATE idempotency_keys
+         SET status = 'completed', response_status = $3, response_body = $4, completed_at = now()
+         WHERE actor = $1 AND key = $2`,
+};
 
 @Injectable()
 export class IdempotencyRepository {
@@ -25,19 +48,13 @@ export class IdempotencyRepository {
    * is taken over in the same statement.
    */
   async tryClaim(scope: IdempotencyScope, ttlMs: number, lockTimeoutMs: number): Promise<boolean> {
-    const rows: unknown[] = await this.unitOfWork.manager.query(
-      `INSERT INTO idempotency_keys (actor, key, fingerprint, status)
-       VALUES ($1, $2, $3, 'in_flight')
-       ON CONFLICT (actor, key) DO UPDATE
-         SET fingerprint = EXCLUDED.fingerprint, status = 'in_flight', response_status = NULL,
-             response_body = NULL, created_at = now(), locked_at = now(), completed_at = NULL
-       WHERE idempotency_keys.created_at < now() - make_interval(secs => $4 / 1000.0)
-          OR (idempotency_keys.status = 'in_flight'
-              AND idempotency_keys.fingerprint = EXCLUDED.fingerprint
-              AND idempotency_keys.locked_at < now() - make_interval(secs => $5 / 1000.0))
-       RETURNING 1`,
-      [scope.actor, scope.key, scope.fingerprint, ttlMs, lockTimeoutMs],
-    );
+    const rows = await runPrepared(this.unitOfWork.manager, CLAIM, [
+      scope.actor,
+      scope.key,
+      scope.fingerprint,
+      ttlMs,
+      lockTimeoutMs,
+    ]);
     return rows.length === 1;
   }
 
@@ -67,12 +84,7 @@ export class IdempotencyRepository {
     scope: IdempotencyScope,
     response: StoredResponse,
   ): Promise<void> {
-    await tx.query(
-      `UPDATE idempotency_keys
-       SET status = 'completed', response_status = $3, response_body = $4, completed_at = now()
-       WHERE actor = $1 AND key = $2`,
-      [scope.actor, scope.key, response.status, response.body],
-    );
+    await runPrepared(tx, COMPLETE, [scope.actor, scope.key, response.status, response.body]);
   }
 
   async release(scope: IdempotencyScope): Promise<void> {

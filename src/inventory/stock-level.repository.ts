@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import type { AuditContext } from '../common/http/audit-context';
+import { PreparedStatement, runPrepared } from '../database/prepared-statement';
 import { UnitOfWork } from '../database/unit-of-work';
 import { markEventsAppended } from '../events/events-appended';
 import { EventType } from '../events/inventory-event.entity';
@@ -46,7 +47,9 @@ const WITH_LEDGER_AND_EVENT = `
  * stock check, the compare-and-set and the increment all see the latest committed state:
  * no lost update, no oversell, no deadlock (one row per statement).
  */
-const APPLY_CHANGE_SQL = `
+const APPLY_CHANGE: PreparedStatement = {
+  name: 'stock-apply-change',
+  text: `
   WITH level AS (
     UPDATE stock_levels
     SET on_hand = on_hand + $3::int, version = version + 1, updated_at = now()
@@ -56,20 +59,24 @@ const APPLY_CHANGE_SQL = `
       AND ($4::int IS NULL OR version = $4::int)
       AND EXISTS (SELECT 1 FROM products WHERE id = $1 AND deleted_at IS NULL)
     RETURNING ${LEVEL_COLUMNS}
-  )${WITH_LEDGER_AND_EVENT}`;
+  )${WITH_LEDGER_AND_EVENT}`,
+};
 
 /**
  * First write of a level (a compare-and-set on it must expect version 0). ON CONFLICT: a
  * concurrent first write won; the caller retries the guarded update against that row.
  */
-const CREATE_LEVEL_SQL = `
+const CREATE_LEVEL: PreparedStatement = {
+  name: 'stock-create-level',
+  text: `
   WITH level AS (
     INSERT INTO stock_levels (product_id, store_id, on_hand, reserved, version)
     SELECT $1, $2, $3::int, 0, 1
     WHERE coalesce($4::int, 0) = 0
     ON CONFLICT (product_id, store_id) DO NOTHING
     RETURNING ${LEVEL_COLUMNS}
-  )${WITH_LEDGER_AND_EVENT}`;
+  )${WITH_LEDGER_AND_EVENT}`,
+};
 
 function toLevelState(row: LevelRow): LevelState {
   return {
@@ -93,7 +100,7 @@ export class StockLevelRepository {
     change: StockChange,
     audit: AuditContext,
   ): Promise<LevelState | undefined> {
-    return this.runLevelStatement(tx, APPLY_CHANGE_SQL, change, audit);
+    return this.runLevelStatement(tx, APPLY_CHANGE, change, audit);
   }
 
   async createLevel(
@@ -101,7 +108,7 @@ export class StockLevelRepository {
     change: StockChange,
     audit: AuditContext,
   ): Promise<LevelState | undefined> {
-    return this.runLevelStatement(tx, CREATE_LEVEL_SQL, change, audit);
+    return this.runLevelStatement(tx, CREATE_LEVEL, change, audit);
   }
 
   /** Why did a change match nothing? Read after the miss, in the same transaction. */
@@ -168,11 +175,11 @@ export class StockLevelRepository {
 
   private async runLevelStatement(
     tx: EntityManager,
-    sql: string,
+    statement: PreparedStatement,
     change: StockChange,
     audit: AuditContext,
   ): Promise<LevelState | undefined> {
-    const rows: LevelRow[] = await tx.query(sql, [
+    const rows = await runPrepared<LevelRow>(tx, statement, [
       change.productId,
       change.storeId,
       change.delta,
