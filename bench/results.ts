@@ -39,6 +39,8 @@ export interface Machine {
   node: string;
   postgres: string;
   pgbench: string | null;
+  /** 1-minute load average when the run began: well above the cores, someone else was busy. */
+  loadAverageAtStart: number;
 }
 
 export interface RunMeta {

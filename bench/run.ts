@@ -5,7 +5,7 @@ import { LimitLab } from './limits/limits';
 import { pgbenchVersion } from './limits/pgbench';
 import { BenchOptions, OptionsError, parseOptions } from './options';
 import { writeIntoDocs } from './report/docs';
-import { describeMachine, gitCommit } from './report/machine';
+import { describeMachine, gitCommit, loadAverageNow } from './report/machine';
 import { renderMarkdown } from './report/markdown';
 import type { BenchResults, BenchRow } from './results';
 import { runPlan } from './runner';
@@ -25,6 +25,7 @@ function stopOnSignals(stop: () => Promise<void>): void {
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
   const startedAt = Date.now();
+  const loadAverage = loadAverageNow();
   const catalog = new Catalog(options.products);
   const lab = new LimitLab(options.pgbench);
   const system = await BenchSystem.start({
@@ -37,7 +38,7 @@ async function main(): Promise<void> {
   stopOnSignals(stop);
   try {
     const rows = await runPlan({ system, catalog, options }, lab);
-    const results = await resultsOf(rows, options, system, lab, startedAt);
+    const results = await resultsOf(rows, options, system, lab, { startedAt, loadAverage });
     report(results, options);
   } finally {
     await stop();
@@ -49,11 +50,12 @@ async function resultsOf(
   options: BenchOptions,
   system: BenchSystem,
   lab: LimitLab,
-  startedAt: number,
+  { startedAt, loadAverage }: { startedAt: number; loadAverage: number },
 ): Promise<BenchResults> {
   const machine = describeMachine(
     await system.postgres.version(),
     lab.pgbench ? await pgbenchVersion(lab.pgbench) : null,
+    loadAverage,
   );
   return {
     meta: {

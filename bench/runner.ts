@@ -5,7 +5,6 @@ import {
   pgbenchBatch,
   pgbenchHot,
   pgbenchSpread,
-  pgbenchSpreadUnprepared,
 } from './limits/limits';
 import type { ScenarioName } from './options';
 import type { BenchRow } from './results';
@@ -26,7 +25,6 @@ const PLAN: Step[] = [
   { scenario: readsCentral },
   { scenario: readsStore },
   { limit: pgbenchSpread, servesScenarios: ['writes-spread'] },
-  { limit: pgbenchSpreadUnprepared, servesScenarios: ['writes-spread'] },
   { scenario: writesSpread },
   { limit: pgbenchHot, servesScenarios: ['writes-hot'] },
   { scenario: writesHot },

@@ -17,7 +17,7 @@ import { freePort } from '../system/ports';
 import { withConnection } from '../system/postgres';
 import { BATCH_SIZE } from '../workload';
 import { createLimitDatabase } from './limit-database';
-import { findPgbench, PgbenchRun, runPgbench } from './pgbench';
+import { findPgbench, runPgbench } from './pgbench';
 import { batchWriteScript, PgbenchScript, singleWriteScript } from './pgbench-scripts';
 
 export interface Limit {
@@ -60,12 +60,7 @@ async function measurePgbench(
   lab: LimitLab,
   name: string,
   script: PgbenchScript,
-  {
-    itemsPerTransaction = 1,
-    protocol = 'prepared',
-  }: Partial<Pick<PgbenchRun, 'protocol'>> & {
-    itemsPerTransaction?: number;
-  } = {},
+  itemsPerTransaction = 1,
 ): Promise<Figures> {
   if (!lab.pgbench) throw new NotRunError('pgbench not found (give --pgbench PATH)');
   const databaseUrl = await lab.database(context);
@@ -75,7 +70,6 @@ async function measurePgbench(
     script,
     clients: context.options.connections,
     workDir: lab.scratch(),
-    protocol,
   };
   if (context.options.warmupSeconds > 0)
     await runPgbench({ ...run, name: `${name}-warmup`, seconds: context.options.warmupSeconds });
@@ -118,26 +112,7 @@ export const pgbenchBatch: Limit = {
   name: PGBENCH_BATCH_LIMIT,
   description: `pgbench running the service's statements for one atomic batch of ${BATCH_SIZE}`,
   measure: async (context, lab) =>
-    measurePgbench(context, lab, 'batch', await batchWriteScript(context.catalog), {
-      itemsPerTransaction: BATCH_SIZE,
-    }),
-};
-
-/** Not a ratio's reference: shows what re-planning every statement costs the service. */
-export const pgbenchSpreadUnprepared: Limit = {
-  name: 'limit: pgbench spread, unprepared',
-  description:
-    'the spread script with every statement parsed and planned each time, as node-postgres sends them',
-  measure: async (context, lab) =>
-    measurePgbench(
-      context,
-      lab,
-      'spread-unprepared',
-      await singleWriteScript(context.catalog, 'spread'),
-      {
-        protocol: 'extended',
-      },
-    ),
+    measurePgbench(context, lab, 'batch', await batchWriteScript(context.catalog), BATCH_SIZE),
 };
 
 const BARE_FASTIFY_ENTRY = join(__dirname, 'bare-fastify-server.js');

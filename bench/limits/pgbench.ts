@@ -13,11 +13,6 @@ export interface PgbenchRun {
   /** A folder for the script and the per-transaction logs. */
   workDir: string;
   name: string;
-  /**
-   * prepared: each statement parsed and planned once per connection (the true limit);
-   * extended: parsed and planned every time, as node-postgres sends unnamed statements.
-   */
-  protocol: 'prepared' | 'extended';
 }
 
 export interface PgbenchOutcome {
@@ -44,7 +39,11 @@ export async function pgbenchVersion(binary: string): Promise<string> {
   return stdout.trim();
 }
 
-/** Runs the script for whole seconds, logging every transaction so percentiles are exact. */
+/**
+ * Runs the script for whole seconds with prepared statements (each statement parsed and
+ * planned once per connection: the most this server can do), logging every transaction so
+ * that latency percentiles are exact.
+ */
 export async function runPgbench(run: PgbenchRun): Promise<PgbenchOutcome> {
   const scriptPath = join(run.workDir, `${run.name}.sql`);
   const logPrefix = join(run.workDir, `${run.name}-log`);
@@ -52,7 +51,7 @@ export async function runPgbench(run: PgbenchRun): Promise<PgbenchOutcome> {
   const seconds = Math.max(1, Math.round(run.seconds));
   const args = [
     '--no-vacuum',
-    `--protocol=${run.protocol}`,
+    '--protocol=prepared',
     `--client=${run.clients}`,
     `--jobs=${Math.min(run.clients, cpus().length)}`,
     `--time=${seconds}`,

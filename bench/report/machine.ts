@@ -1,8 +1,17 @@
 import { execFileSync } from 'node:child_process';
-import { cpus, release, totalmem, type } from 'node:os';
+import { cpus, loadavg, release, totalmem, type } from 'node:os';
 import type { Machine } from '../results';
 
-export function describeMachine(postgres: string, pgbench: string | null): Machine {
+/** Read before the system starts, so the run's own load is not in it. */
+export function loadAverageNow(): number {
+  return Math.round(loadavg()[0] * 100) / 100;
+}
+
+export function describeMachine(
+  postgres: string,
+  pgbench: string | null,
+  loadAverageAtStart: number,
+): Machine {
   return {
     cpuModel: cpus()[0]?.model.trim() ?? 'unknown',
     cores: cpus().length,
@@ -11,6 +20,7 @@ export function describeMachine(postgres: string, pgbench: string | null): Machi
     node: process.version,
     postgres,
     pgbench,
+    loadAverageAtStart,
   };
 }
 

@@ -12,6 +12,7 @@ export function renderMarkdown(results: BenchResults): string {
   return [
     header(results.meta),
     scenarioTable(scenarios),
+    catchUpLine(scenarios),
     limitTable(limits),
     ...(propagation ? [propagationTable(propagation)] : []),
     notRun(results.rows),
@@ -25,7 +26,8 @@ function header(meta: RunMeta): string {
   return [
     `Run of ${meta.date}, commit ${meta.commit}, ${Math.round(meta.totalSeconds)} s in all.`,
     '',
-    `- Machine: ${machine.cores} cores (${machine.cpuModel}), ${machine.memoryGb} GB RAM, ${machine.os}`,
+    `- Machine: ${machine.cores} cores (${machine.cpuModel}), ${machine.memoryGb} GB RAM, ${machine.os}; ` +
+      `load average ${machine.loadAverageAtStart} when the run began`,
     `- Node ${machine.node}; PostgreSQL ${machine.postgres} (${options.postgres}); ${machine.pgbench ?? 'pgbench not found'}`,
     `- ${options.durationSeconds} s measured per scenario after ${options.warmupSeconds} s of warm-up; ` +
       `${options.connections} connections (pgbench: as many clients); ${options.products} products x 3 stores; ` +
@@ -62,6 +64,17 @@ function scenarioTable(rows: BenchRow[]): string {
       rssOf(row),
     ]),
   );
+}
+
+/** Replication backlog left by each load (it is polled every 50 ms: finer is noise). */
+function catchUpLine(rows: BenchRow[]): string {
+  const backlog = rows.flatMap((row) => {
+    const caughtUpMs = (row.details as { replicasCaughtUpMs?: number } | undefined)
+      ?.replicasCaughtUpMs;
+    return caughtUpMs === undefined ? [] : [`${row.name} ${caughtUpMs.toLocaleString('en-US')} ms`];
+  });
+  if (backlog.length === 0) return '';
+  return `Replicas held all of central's events this long after the load stopped: ${backlog.join(', ')}.`;
 }
 
 function limitTable(rows: BenchRow[]): string {

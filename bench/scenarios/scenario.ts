@@ -35,7 +35,7 @@ export interface Scenario {
 
 /**
  * Warm-up, then a quiet system (replicas caught up, a checkpoint), then the measured load with
- * the peak memory of every process tracked.
+ * memory and CPU of every process tracked, then how long the replicas took to catch up.
  */
 export async function measureHttpLoad(
   context: RunContext,
@@ -49,7 +49,19 @@ export async function measureHttpLoad(
   const monitor = system.monitor(moreProcesses);
   monitor.start();
   const outcome = await runLoad({ ...spec, durationSeconds: options.durationSeconds });
-  return { ...figuresOf(outcome, spec.connections, throughputUnit), ...monitor.stop() };
+  const usage = monitor.stop();
+  return {
+    ...figuresOf(outcome, spec.connections, throughputUnit),
+    ...usage,
+    details: { replicasCaughtUpMs: await timeToCatchUp(system) },
+  };
+}
+
+/** How far replication lags behind the load: the replicas' backlog when it stops, in ms. */
+async function timeToCatchUp(system: BenchSystem): Promise<number> {
+  const startedAt = performance.now();
+  await system.waitForReplicas();
+  return Math.round(performance.now() - startedAt);
 }
 
 export async function quiesce(system: BenchSystem): Promise<void> {

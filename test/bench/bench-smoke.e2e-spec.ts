@@ -20,12 +20,7 @@ const SCENARIOS = [
   'batch-writes',
   'propagation',
 ];
-const PGBENCH_LIMITS = [
-  'limit: pgbench spread',
-  'limit: pgbench spread, unprepared',
-  'limit: pgbench hot row',
-  'limit: pgbench batch',
-];
+const PGBENCH_LIMITS = ['limit: pgbench spread', 'limit: pgbench hot row', 'limit: pgbench batch'];
 const HARNESS_TIMEOUT_MS = 150_000;
 
 /** The harness's temporary folders, to prove it removed the ones it made. */
