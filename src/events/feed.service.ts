@@ -27,9 +27,14 @@ export class FeedService {
       const page = await this.events.readAfter(request.offset, request.limit, request.storeId);
       // nextOffset moves past events another store's filter skipped: progress too.
       const progressed = page.count > 0 || page.nextOffset > request.offset;
-      if (progressed || Date.now() >= deadline || signal.aborted || this.waiters.closed)
-        return page;
+      if (progressed || Date.now() >= deadline || this.gaveUp(signal)) return page;
       await this.waiters.waitBeyond(request.offset, deadline - Date.now(), signal);
+      // A client that left, or a server shutting down, needs no fresh read.
+      if (this.gaveUp(signal)) return page;
     }
+  }
+
+  private gaveUp(signal: AbortSignal): boolean {
+    return signal.aborted || this.waiters.closed;
   }
 }
