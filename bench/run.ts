@@ -39,7 +39,7 @@ async function main(): Promise<void> {
   try {
     const rows = await runPlan({ system, catalog, options }, lab);
     const results = await resultsOf(rows, options, system, lab, { startedAt, loadAverage });
-    report(results, options);
+    await report(results, options);
   } finally {
     await stop();
   }
@@ -76,11 +76,11 @@ async function resultsOf(
   };
 }
 
-function report(results: BenchResults, options: BenchOptions): void {
+async function report(results: BenchResults, options: BenchOptions): Promise<void> {
   mkdirSync(dirname(options.resultsPath), { recursive: true });
   writeFileSync(options.resultsPath, `${JSON.stringify(results, null, 2)}\n`);
   const markdown = renderMarkdown(results);
-  if (options.docsPath) writeIntoDocs(options.docsPath, markdown);
+  if (options.docsPath) await writeIntoDocs(options.docsPath, markdown);
   process.stdout.write(`${markdown}\n`);
   log(`Results in ${options.resultsPath}${options.docsPath ? ` and ${options.docsPath}` : ''}`);
 }

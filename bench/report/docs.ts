@@ -7,7 +7,7 @@ const END = '<!-- bench:results:end -->';
  * Puts the latest table between the markers of the Markdown report, leaving the analysis
  * around them as written; a report without markers gets them appended.
  */
-export function writeIntoDocs(path: string, markdown: string): void {
+export async function writeIntoDocs(path: string, markdown: string): Promise<void> {
   const section = `${BEGIN}\n${markdown}\n${END}`;
   const current = existsSync(path) ? readFileSync(path, 'utf8') : '# Benchmarks\n';
   const begin = current.indexOf(BEGIN);
@@ -16,5 +16,12 @@ export function writeIntoDocs(path: string, markdown: string): void {
     begin >= 0 && end > begin
       ? `${current.slice(0, begin)}${section}${current.slice(end + END.length)}`
       : `${current.trimEnd()}\n\n## Latest run\n\n${section}\n`;
-  writeFileSync(path, next);
+  writeFileSync(path, await formatted(path, next));
+}
+
+/** The report is checked by Prettier like every other file, so it is written formatted. */
+async function formatted(path: string, text: string): Promise<string> {
+  const prettier = await import('prettier');
+  const options = await prettier.resolveConfig(path);
+  return prettier.format(text, { ...options, filepath: path });
 }
