@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { runPrepared } from '../database/prepared-statement';
 import { UnitOfWork } from '../database/unit-of-work';
 
 export interface ProductRow {
@@ -45,8 +46,12 @@ export class ProductsRepository {
     productId: string,
     tx: EntityManager = this.unitOfWork.manager,
   ): Promise<ProductRow | undefined> {
-    const rows: ProductRow[] = await tx.query(
-      `SELECT ${COLUMNS} FROM products WHERE id = $1 AND deleted_at IS NULL`,
+    const rows = await runPrepared<ProductRow>(
+      tx,
+      {
+        name: 'product-find-active',
+        text: `SELECT ${COLUMNS} FROM products WHERE id = $1 AND deleted_at IS NULL`,
+      },
       [productId],
     );
     return rows[0];

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { PreparedStatement, runPrepared } from '../database/prepared-statement';
 import { UnitOfWork } from '../database/unit-of-work';
 import { markEventsAppended } from './events-appended';
 import { OffsetExpiredError } from './feed.errors';
@@ -33,6 +34,23 @@ interface FeedRow {
   created_at: Date;
   sequenced_at: Date;
 }
+
+/** Every long poll runs it at least once; prepared once per connection (see runPrepared). */
+const READ_AFTER: PreparedStatement = {
+  name: 'feed-read-after',
+  text: `WITH head AS (SELECT seq, pruned_through FROM feed_head),
+       page AS (
+         SELECT seq, type, product_id, store_id, payload, idempotency_key, request_id, created_at, sequenced_at
+         FROM events
+         WHERE seq > $1 AND seq <= (SELECT seq FROM head)
+           AND ($3::text IS NULL OR store_id IS NULL OR store_id = $3)
+         ORDER BY seq
+         LIMIT $2
+       )
+       SELECT head.seq AS head, head.pruned_through, page.*
+       FROM head LEFT JOIN page ON true
+       ORDER BY page.seq`,
+};
 
 @Injectable()
 export class EventsRepository {
@@ -97,21 +115,11 @@ export class EventsRepository {
    * sequenceRound), hence `seq > offset ORDER BY seq` never skips an event.
    */
   async readAfter(offset: number, limit: number, storeId?: string): Promise<FeedPage> {
-    const rows: FeedRow[] = await this.unitOfWork.manager.query(
-      `WITH head AS (SELECT seq, pruned_through FROM feed_head),
-       page AS (
-         SELECT seq, type, product_id, store_id, payload, idempotency_key, request_id, created_at, sequenced_at
-         FROM events
-         WHERE seq > $1 AND seq <= (SELECT seq FROM head)
-           AND ($3::text IS NULL OR store_id IS NULL OR store_id = $3)
-         ORDER BY seq
-         LIMIT $2
-       )
-       SELECT head.seq AS head, head.pruned_through, page.*
-       FROM head LEFT JOIN page ON true
-       ORDER BY page.seq`,
-      [offset, limit, storeId ?? null],
-    );
+    const rows = await runPrepared<FeedRow>(this.unitOfWork.manager, READ_AFTER, [
+      offset,
+      limit,
+      storeId ?? null,
+    ]);
     const head = Number(rows[0].head);
     const prunedThrough = Number(rows[0].pruned_through);
     if (offset < prunedThrough) throw new OffsetExpiredError(offset, prunedThrough);

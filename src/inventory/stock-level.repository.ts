@@ -150,8 +150,12 @@ export class StockLevelRepository {
   }
 
   async findLevel(productId: string, storeId: string): Promise<LevelState | undefined> {
-    const rows: LevelRow[] = await this.unitOfWork.manager.query(
-      `SELECT ${LEVEL_COLUMNS} FROM stock_levels WHERE product_id = $1 AND store_id = $2`,
+    const rows = await runPrepared<LevelRow>(
+      this.unitOfWork.manager,
+      {
+        name: 'stock-find-level',
+        text: `SELECT ${LEVEL_COLUMNS} FROM stock_levels WHERE product_id = $1 AND store_id = $2`,
+      },
       [productId, storeId],
     );
     return rows[0] && toLevelState(rows[0]);

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { runPrepared } from '../database/prepared-statement';
 import { UnitOfWork } from '../database/unit-of-work';
 
 /** A level of one store in the replica, with the product's name and price. */
@@ -55,8 +56,9 @@ export class StoreInventoryRepository {
 
   /** Undefined when the product is unknown or deleted. */
   async findLevel(productId: string, storeId: string): Promise<StoreLevelView | undefined> {
-    const rows: StoreLevelRow[] = await this.unitOfWork.manager.query(
-      `${LEVELS_OF_STORE} AND p.id = $2`,
+    const rows = await runPrepared<StoreLevelRow>(
+      this.unitOfWork.manager,
+      { name: 'store-level-of-product', text: `${LEVELS_OF_STORE} AND p.id = $2` },
       [storeId, productId],
     );
     return rows[0] && toView(storeId, rows[0]);
@@ -76,8 +78,9 @@ export class StoreInventoryRepository {
   }
 
   async storeExists(storeId: string): Promise<boolean> {
-    const rows: unknown[] = await this.unitOfWork.manager.query(
-      `SELECT 1 FROM stores WHERE id = $1`,
+    const rows = await runPrepared(
+      this.unitOfWork.manager,
+      { name: 'store-exists', text: 'SELECT 1 FROM stores WHERE id = $1' },
       [storeId],
     );
     return rows.length === 1;
