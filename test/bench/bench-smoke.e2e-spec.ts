@@ -28,6 +28,21 @@ function harnessTempDirs(): string[] {
   return readdirSync(tmpdir()).filter((name) => name.startsWith('inventory-bench-'));
 }
 
+/** Builds like `npm run build`, into `outDir`; tsc reports its errors on stdout. */
+function compile(outDir: string): void {
+  const tsc = require.resolve('typescript/bin/tsc');
+  try {
+    execFileSync(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--outDir', outDir], {
+      cwd: REPO,
+      stdio: 'pipe',
+    });
+  } catch (error) {
+    throw new Error(`tsc failed:\n${String((error as { stdout?: Buffer }).stdout)}`, {
+      cause: error,
+    });
+  }
+}
+
 /** Runs the compiled harness to its end; rejects with its output when it fails. */
 function runHarness(entry: string, args: string[]): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -59,11 +74,7 @@ describe('npm run bench (smoke)', () => {
     // Built inside node_modules so the compiled app resolves its packages like dist/ does.
     mkdirSync(join(REPO, 'node_modules', '.cache'), { recursive: true });
     buildDir = mkdtempSync(join(REPO, 'node_modules', '.cache', 'bench-smoke-'));
-    execFileSync(
-      process.execPath,
-      [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json', '--outDir', buildDir],
-      { cwd: REPO, stdio: 'pipe' },
-    );
+    compile(buildDir);
     tempDirsBefore = harnessTempDirs();
     const resultsPath = join(buildDir, 'results.json');
     await runHarness(join(buildDir, 'bench', 'run.js'), [
