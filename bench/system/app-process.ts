@@ -45,6 +45,9 @@ export class AppProcess {
       env: { ...process.env, ...spec.env, PORT: String(spec.port), BENCH_ENTRY: spec.entry },
       execArgv: spec.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${spec.cpuProfileDir}`] : [],
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      // Its own process group: a terminal's Ctrl-C reaches only the orchestrator, which stops
+      // the apps in order (the launcher still exits if the orchestrator disappears).
+      detached: true,
     });
     const app = new AppProcess(spec.name, `http://127.0.0.1:${spec.port}`, child);
     try {

@@ -1,9 +1,9 @@
+import { ChildProcess, fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { EmbeddedDatabase } from '../../src/database/embedded-database';
 import { freePort } from './ports';
 
 /**
@@ -17,16 +17,24 @@ export class PostgresServer {
 
   private constructor(
     private readonly adminUrl: string,
-    private readonly embedded?: { database: EmbeddedDatabase; dataDir: string },
+    private readonly embedded?: { server: ChildProcess; dataDir: string },
   ) {}
 
   static async start(databaseUrl: string | undefined): Promise<PostgresServer> {
     if (databaseUrl) return new PostgresServer(databaseUrl);
     const dataDir = mkdtempSync(join(tmpdir(), 'inventory-bench-pg-'));
-    const database = new EmbeddedDatabase(dataDir, await freePort(), false);
+    const server = fork(
+      join(__dirname, 'postgres-launcher.js'),
+      [dataDir, String(await freePort())],
+      {
+        detached: true,
+        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      },
+    );
     try {
-      return new PostgresServer(await database.start(), { database, dataDir });
+      return new PostgresServer(await urlAnnouncedBy(server), { server, dataDir });
     } catch (error) {
+      server.kill();
       rmSync(dataDir, { recursive: true, force: true });
       throw error;
     }
@@ -54,8 +62,13 @@ export class PostgresServer {
   /** Drops what this run created and stops the embedded server; safe to call twice. */
   async stop(): Promise<void> {
     if (this.embedded) {
-      await this.embedded.database.stop();
-      rmSync(this.embedded.dataDir, { recursive: true, force: true });
+      const { server, dataDir } = this.embedded;
+      if (server.exitCode === null) {
+        const exited = new Promise((resolve) => server.once('exit', resolve));
+        server.send('stop');
+        await exited;
+      }
+      rmSync(dataDir, { recursive: true, force: true });
       return;
     }
     const databases = this.created.splice(0);
@@ -75,6 +88,16 @@ export class PostgresServer {
   private onAdmin<T>(work: (client: Client) => Promise<T>): Promise<T> {
     return withConnection(this.adminUrl, work);
   }
+}
+
+/** The URL the forked Postgres launcher sends once its server accepts connections. */
+function urlAnnouncedBy(server: ChildProcess): Promise<string> {
+  return new Promise((resolve, reject) => {
+    server.once('message', (message: { url: string }) => resolve(message.url));
+    server.once('exit', (code) =>
+      reject(new Error(`The embedded Postgres exited (code ${code}) while starting`)),
+    );
+  });
 }
 
 /** Runs `work` on a short-lived connection to one database. */
