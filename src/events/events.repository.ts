@@ -35,6 +35,32 @@ interface FeedRow {
   sequenced_at: Date;
 }
 
+const TAKE_SEQUENCER_LOCK: PreparedStatement = {
+  name: 'sequencer-lock',
+  text: 'SELECT pg_advisory_xact_lock($1)',
+};
+
+/** See sequenceRound for why this numbering is gap-free in commit order. */
+const STAMP_OFFSETS: PreparedStatement = {
+  name: 'sequencer-stamp-offsets',
+  text: `WITH pending AS (
+           SELECT id, row_number() OVER (ORDER BY id) AS n
+           FROM (SELECT id FROM events WHERE seq IS NULL ORDER BY id LIMIT $1) AS batch
+         ), head AS (
+           UPDATE feed_head SET seq = seq + (SELECT count(*) FROM pending)
+           WHERE EXISTS (SELECT 1 FROM pending)
+           RETURNING seq AS new_head, seq - (SELECT count(*) FROM pending) AS base
+         ), stamped AS (
+           UPDATE events e SET seq = head.base + pending.n, sequenced_at = clock_timestamp()
+           FROM pending, head
+           WHERE e.id = pending.id
+           RETURNING e.seq
+         )
+         SELECT coalesce((SELECT new_head FROM head), (SELECT seq FROM feed_head)) AS head,
+                (SELECT count(*) FROM stamped) AS stamped,
+                (SELECT pg_notify('${FEED_CHANNEL}', new_head::text) FROM head) AS notified`,
+};
+
 /** Every long poll runs it at least once; prepared once per connection (see runPrepared). */
 const READ_AFTER: PreparedStatement = {
   name: 'feed-read-after',
@@ -85,26 +111,10 @@ export class EventsRepository {
    */
   async sequenceRound(batchSize: number): Promise<{ head: number; stamped: number }> {
     return this.unitOfWork.run(async (tx) => {
-      await tx.query('SELECT pg_advisory_xact_lock($1)', [SEQUENCER_LOCK]);
-      const [row]: { head: string; stamped: string }[] = await tx.query(
-        `WITH pending AS (
-           SELECT id, row_number() OVER (ORDER BY id) AS n
-           FROM (SELECT id FROM events WHERE seq IS NULL ORDER BY id LIMIT $1) AS batch
-         ), head AS (
-           UPDATE feed_head SET seq = seq + (SELECT count(*) FROM pending)
-           WHERE EXISTS (SELECT 1 FROM pending)
-           RETURNING seq AS new_head, seq - (SELECT count(*) FROM pending) AS base
-         ), stamped AS (
-           UPDATE events e SET seq = head.base + pending.n, sequenced_at = clock_timestamp()
-           FROM pending, head
-           WHERE e.id = pending.id
-           RETURNING e.seq
-         )
-         SELECT coalesce((SELECT new_head FROM head), (SELECT seq FROM feed_head)) AS head,
-                (SELECT count(*) FROM stamped) AS stamped,
-                (SELECT pg_notify('${FEED_CHANNEL}', new_head::text) FROM head) AS notified`,
-        [batchSize],
-      );
+      await runPrepared(tx, TAKE_SEQUENCER_LOCK, [SEQUENCER_LOCK]);
+      const [row] = await runPrepared<{ head: string; stamped: string }>(tx, STAMP_OFFSETS, [
+        batchSize,
+      ]);
       return { head: Number(row.head), stamped: Number(row.stamped) };
     });
   }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { runPrepared } from '../database/prepared-statement';
 import { UnitOfWork } from '../database/unit-of-work';
 
 /** How far the replica has applied central's feed (the single replica_state row). */
@@ -51,10 +52,14 @@ export class ReplicaStateRepository {
     to: number,
     centralHead: number,
   ): Promise<ReplicaState | undefined> {
-    const [rows]: [ReplicaStateRow[], number] = await tx.query(
-      `UPDATE replica_state SET applied_offset = $2, central_head = $3, last_applied_at = now()
-       WHERE applied_offset = $1
-       RETURNING ${COLUMNS}`,
+    const rows = await runPrepared<ReplicaStateRow>(
+      tx,
+      {
+        name: 'replica-advance-offset',
+        text: `UPDATE replica_state SET applied_offset = $2, central_head = $3, last_applied_at = now()
+               WHERE applied_offset = $1
+               RETURNING ${COLUMNS}`,
+      },
       [from, to, centralHead],
     );
     return rows[0] && toState(rows[0]);

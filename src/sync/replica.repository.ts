@@ -1,6 +1,22 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { PreparedStatement, runPrepared } from '../database/prepared-statement';
 import { ReplicaLevel, ReplicaProduct, ReplicaStore } from './central.contract';
+
+/** Runs for every page of the feed: prepared once per connection (see runPrepared). */
+const APPLY_LEVELS: PreparedStatement = {
+  name: 'replica-apply-levels',
+  text: `INSERT INTO stock_levels (product_id, store_id, on_hand, reserved, version, updated_at)
+       SELECT l.product_id, l.store_id, l.on_hand, l.reserved, l.version, l.updated_at
+       FROM unnest($1::text[], $2::text[], $3::int[], $4::int[], $5::int[], $6::timestamptz[])
+            AS l(product_id, store_id, on_hand, reserved, version, updated_at)
+       WHERE EXISTS (SELECT 1 FROM products p WHERE p.id = l.product_id)
+         AND EXISTS (SELECT 1 FROM stores s WHERE s.id = l.store_id)
+       ON CONFLICT (product_id, store_id) DO UPDATE
+         SET on_hand = EXCLUDED.on_hand, reserved = EXCLUDED.reserved,
+             version = EXCLUDED.version, updated_at = EXCLUDED.updated_at
+         WHERE stock_levels.version < EXCLUDED.version`,
+};
 
 /** Writes the replica's copy of central's catalog and levels; every write is safe to repeat. */
 @Injectable()
@@ -50,26 +66,14 @@ export class ReplicaRepository {
     if (levels.length === 0) return;
     // Only a newer version replaces a row, so an event delivered twice changes nothing, and an
     // older answer (a forwarded write overtaken by the feed) never rolls a level back.
-    await tx.query(
-      `INSERT INTO stock_levels (product_id, store_id, on_hand, reserved, version, updated_at)
-       SELECT l.product_id, l.store_id, l.on_hand, l.reserved, l.version, l.updated_at
-       FROM unnest($1::text[], $2::text[], $3::int[], $4::int[], $5::int[], $6::timestamptz[])
-            AS l(product_id, store_id, on_hand, reserved, version, updated_at)
-       WHERE EXISTS (SELECT 1 FROM products p WHERE p.id = l.product_id)
-         AND EXISTS (SELECT 1 FROM stores s WHERE s.id = l.store_id)
-       ON CONFLICT (product_id, store_id) DO UPDATE
-         SET on_hand = EXCLUDED.on_hand, reserved = EXCLUDED.reserved,
-             version = EXCLUDED.version, updated_at = EXCLUDED.updated_at
-         WHERE stock_levels.version < EXCLUDED.version`,
-      [
-        levels.map((l) => l.productId),
-        levels.map((l) => l.storeId),
-        levels.map((l) => l.onHand),
-        levels.map((l) => l.reserved),
-        levels.map((l) => l.version),
-        levels.map((l) => l.updatedAt),
-      ],
-    );
+    await runPrepared(tx, APPLY_LEVELS, [
+      levels.map((l) => l.productId),
+      levels.map((l) => l.storeId),
+      levels.map((l) => l.onHand),
+      levels.map((l) => l.reserved),
+      levels.map((l) => l.version),
+      levels.map((l) => l.updatedAt),
+    ]);
   }
 
   /** Empties the replica before a snapshot loads; readers keep seeing the old rows until commit. */
