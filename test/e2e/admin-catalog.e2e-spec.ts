@@ -2,15 +2,15 @@ import type { Client } from 'pg';
 import {
   countRows,
   createProducts,
-  createStores,
   errorFields,
   expectProblem,
-  openDb,
   receive,
   S1,
+  startCentral,
+  stopCentral,
   update,
 } from '../support/e2e';
-import { createTestApp, TestApp } from '../support/test-app';
+import { TestApp } from '../support/test-app';
 
 const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
@@ -19,15 +19,10 @@ describe('admin: catalog and stores', () => {
   let db: Client;
 
   beforeAll(async () => {
-    t = await createTestApp();
-    db = await openDb(t);
-    await createStores(t, S1);
+    ({ t, db } = await startCentral({ stores: [S1] }));
   });
 
-  afterAll(async () => {
-    await db.end();
-    await t.close();
-  });
+  afterAll(() => stopCentral(t, db));
 
   it('creates products in bulk with exact decimal prices', async () => {
     const response = await t.http.post('/v1/admin/products', {

@@ -1,17 +1,16 @@
 import type { Client } from 'pg';
 import {
   countRows,
-  createProducts,
-  createStores,
   expectProblem,
   levelRow,
-  openDb,
   receive,
   S1,
+  startCentral,
+  stopCentral,
   uniqueKey,
   update,
 } from '../support/e2e';
-import { createTestApp, TestApp } from '../support/test-app';
+import { TestApp } from '../support/test-app';
 
 /**
  * A stock change commits its level, ledger row, feed event and idempotency record together or
@@ -22,19 +21,18 @@ describe('atomicity under injected faults', () => {
   let db: Client;
 
   beforeAll(async () => {
-    t = await createTestApp();
-    db = await openDb(t);
-    await createStores(t, S1);
-    await createProducts(
-      t,
-      'FAULT-SINGLE',
-      'FAULT-NEW',
-      'FAULT-BATCH-OK',
-      'FAULT-BATCH-BAD',
-      'FAULT-ITEM-OK',
-      'FAULT-ITEM-BAD',
-      'FAULT-COMMIT',
-    );
+    ({ t, db } = await startCentral({
+      stores: [S1],
+      products: [
+        'FAULT-SINGLE',
+        'FAULT-NEW',
+        'FAULT-BATCH-OK',
+        'FAULT-BATCH-BAD',
+        'FAULT-ITEM-OK',
+        'FAULT-ITEM-BAD',
+        'FAULT-COMMIT',
+      ],
+    }));
     // Raises when an event for a product listed in fault_products is inserted.
     await db.query(`CREATE TABLE fault_products (product_id text PRIMARY KEY)`);
     await db.query(`
@@ -47,10 +45,7 @@ describe('atomicity under injected faults', () => {
       END $$`);
   });
 
-  afterAll(async () => {
-    await db.end();
-    await t.close();
-  });
+  afterAll(() => stopCentral(t, db));
 
   async function failEventsOf(...productIds: string[]) {
     await db.query(`DELETE FROM fault_products`);

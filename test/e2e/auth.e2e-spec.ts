@@ -1,32 +1,28 @@
 import type { Client } from 'pg';
 import {
   actorOf,
-  createProducts,
-  createStores,
   expectProblem,
   levelRow,
-  openDb,
   S1,
   S2,
+  startCentral,
+  stopCentral,
   update,
 } from '../support/e2e';
-import { createTestApp, KEYS, TestApp } from '../support/test-app';
+import { KEYS, TestApp } from '../support/test-app';
 
 describe('authentication and authorisation', () => {
   let t: TestApp;
   let db: Client;
 
   beforeAll(async () => {
-    t = await createTestApp();
-    db = await openDb(t);
-    await createStores(t, S1, S2);
-    await createProducts(t, 'AUTH-1', 'AUTH-2', 'AUTH-3');
+    ({ t, db } = await startCentral({
+      stores: [S1, S2],
+      products: ['AUTH-1', 'AUTH-2', 'AUTH-3'],
+    }));
   });
 
-  afterAll(async () => {
-    await db.end();
-    await t.close();
-  });
+  afterAll(() => stopCentral(t, db));
 
   it('answers 401 without a key or with an unknown key, on every API route', async () => {
     const routes: [string, string, unknown?][] = [

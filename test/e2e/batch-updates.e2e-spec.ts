@@ -1,49 +1,44 @@
 import type { Client } from 'pg';
 import {
   countRows,
-  createProducts,
-  createStores,
   errorFields,
   expectProblem,
   levelRow,
-  openDb,
   receive,
   S1,
   S2,
+  startCentral,
+  stopCentral,
   uniqueKey,
   update,
 } from '../support/e2e';
-import { createTestApp, TestApp } from '../support/test-app';
+import { TestApp } from '../support/test-app';
 
 describe('batch stock updates', () => {
   let t: TestApp;
   let db: Client;
 
   beforeAll(async () => {
-    t = await createTestApp();
-    db = await openDb(t);
-    await createStores(t, S1, S2);
-    await createProducts(
-      t,
-      'BAT-A1',
-      'BAT-A2',
-      'BAT-A3',
-      'BAT-F1',
-      'BAT-F2',
-      'BAT-F3',
-      'BAT-N1',
-      'BAT-N2',
-      'BAT-K1',
-      'BAT-K2',
-      'BAT-DUP',
-      'BAT-V1',
-    );
+    ({ t, db } = await startCentral({
+      stores: [S1, S2],
+      products: [
+        'BAT-A1',
+        'BAT-A2',
+        'BAT-A3',
+        'BAT-F1',
+        'BAT-F2',
+        'BAT-F3',
+        'BAT-N1',
+        'BAT-N2',
+        'BAT-K1',
+        'BAT-K2',
+        'BAT-DUP',
+        'BAT-V1',
+      ],
+    }));
   });
 
-  afterAll(async () => {
-    await db.end();
-    await t.close();
-  });
+  afterAll(() => stopCentral(t, db));
 
   /** Everything a batch could have touched for these products, to prove it touched nothing. */
   async function snapshot(productIds: string[]) {

@@ -3,7 +3,6 @@ import type { HttpResponse } from '../support/http-client';
 import {
   countRows,
   createProducts,
-  createStores,
   expectProblem,
   ledgerInconsistencies,
   ledgerStats,
@@ -12,11 +11,13 @@ import {
   receive,
   S1,
   S2,
+  startCentral,
+  stopCentral,
   uniqueKey,
   update,
   waitForLockWaiters,
 } from '../support/e2e';
-import { createTestApp, TestApp } from '../support/test-app';
+import { TestApp } from '../support/test-app';
 
 /** Real concurrent HTTP requests against real Postgres; every count below is exact. */
 describe('concurrent stock writes', () => {
@@ -24,29 +25,26 @@ describe('concurrent stock writes', () => {
   let db: Client;
 
   beforeAll(async () => {
-    t = await createTestApp({ DB_POOL_SIZE: '20' });
-    db = await openDb(t);
-    await createStores(t, S1, S2);
-    await createProducts(
-      t,
-      'RACE-SELL',
-      'RACE-CAS',
-      'RACE-CAS-NEW',
-      'RACE-IDEM',
-      'RACE-X1',
-      'RACE-X2',
-      'RACE-X3',
-      'RACE-MIX',
-      'RACE-COUNT',
-      'RACE-COUNT-NEW',
-      'RACE-COUNT-RECV',
-    );
+    ({ t, db } = await startCentral({
+      env: { DB_POOL_SIZE: '20' },
+      stores: [S1, S2],
+      products: [
+        'RACE-SELL',
+        'RACE-CAS',
+        'RACE-CAS-NEW',
+        'RACE-IDEM',
+        'RACE-X1',
+        'RACE-X2',
+        'RACE-X3',
+        'RACE-MIX',
+        'RACE-COUNT',
+        'RACE-COUNT-NEW',
+        'RACE-COUNT-RECV',
+      ],
+    }));
   });
 
-  afterAll(async () => {
-    await db.end();
-    await t.close();
-  });
+  afterAll(() => stopCentral(t, db));
 
   function statusCounts(responses: HttpResponse[]): Record<string, number> {
     const counts: Record<string, number> = {};

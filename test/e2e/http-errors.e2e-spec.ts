@@ -1,16 +1,15 @@
 import type { Client } from 'pg';
 import {
   countRows,
-  createProducts,
-  createStores,
   errorFields,
   expectProblem,
   levelRow,
-  openDb,
   S1,
+  startCentral,
+  stopCentral,
   update,
 } from '../support/e2e';
-import { createTestApp, TestApp } from '../support/test-app';
+import { TestApp } from '../support/test-app';
 
 /** Transport-level failures answer problem+json with a stable code, like every other error. */
 describe('malformed requests and unknown routes', () => {
@@ -18,16 +17,10 @@ describe('malformed requests and unknown routes', () => {
   let db: Client;
 
   beforeAll(async () => {
-    t = await createTestApp();
-    db = await openDb(t);
-    await createStores(t, S1);
-    await createProducts(t, 'HTTP-1');
+    ({ t, db } = await startCentral({ stores: [S1], products: ['HTTP-1'] }));
   });
 
-  afterAll(async () => {
-    await db.end();
-    await t.close();
-  });
+  afterAll(() => stopCentral(t, db));
 
   it('answers 400 malformed_request for a body that is not valid JSON', async () => {
     for (const body of ['{"storeId":', '{storeId: "store-s1"}', "{'a':1}", '[1,]']) {

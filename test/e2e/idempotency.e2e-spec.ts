@@ -12,6 +12,8 @@ import {
   receive,
   S1,
   S2,
+  startCentral,
+  stopCentral,
   uniqueKey,
   update,
   waitForLockWaiter,
@@ -25,32 +27,28 @@ describe('idempotency', () => {
   let db: Client;
 
   beforeAll(async () => {
-    t = await createTestApp();
-    db = await openDb(t);
-    await createStores(t, S1, S2);
-    await createProducts(
-      t,
-      'IDEM-REPLAY',
-      'IDEM-BODYKEY',
-      'IDEM-MISMATCH',
-      'IDEM-REUSE',
-      'IDEM-ERROR',
-      'IDEM-INVALID',
-      'IDEM-SCOPE',
-      'IDEM-FORBID',
-      'IDEM-COUNT',
-      'IDEM-BATCH',
-      'IDEM-NONATOMIC',
-      'IDEM-PATCH',
-      'IDEM-DELETE',
-      'IDEM-INFLIGHT',
-    );
+    ({ t, db } = await startCentral({
+      stores: [S1, S2],
+      products: [
+        'IDEM-REPLAY',
+        'IDEM-BODYKEY',
+        'IDEM-MISMATCH',
+        'IDEM-REUSE',
+        'IDEM-ERROR',
+        'IDEM-INVALID',
+        'IDEM-SCOPE',
+        'IDEM-FORBID',
+        'IDEM-COUNT',
+        'IDEM-BATCH',
+        'IDEM-NONATOMIC',
+        'IDEM-PATCH',
+        'IDEM-DELETE',
+        'IDEM-INFLIGHT',
+      ],
+    }));
   });
 
-  afterAll(async () => {
-    await db.end();
-    await t.close();
-  });
+  afterAll(() => stopCentral(t, db));
 
   const headers = (key: string) => ({ headers: { 'Idempotency-Key': key } });
 
@@ -393,10 +391,7 @@ describe('idempotency record expiry', () => {
     await createProducts(t, 'TTL-1', 'TTL-ABANDONED');
   });
 
-  afterAll(async () => {
-    await db.end();
-    await t.close();
-  });
+  afterAll(() => stopCentral(t, db));
 
   const ageRecord = (key: string, minutes: number) =>
     db.query(

@@ -1,26 +1,22 @@
 import type { Client } from 'pg';
 import {
   countRows,
-  createProducts,
-  createStores,
   ledgerInconsistencies,
-  openDb,
   receive,
   S1,
   S2,
+  startCentral,
+  stopCentral,
   update,
 } from '../support/e2e';
-import { createTestApp, TestApp } from '../support/test-app';
+import { TestApp } from '../support/test-app';
 
 describe('the stock ledger', () => {
   let t: TestApp;
   let db: Client;
 
   beforeAll(async () => {
-    t = await createTestApp();
-    db = await openDb(t);
-    await createStores(t, S1, S2);
-    await createProducts(t, 'LED-1', 'LED-2');
+    ({ t, db } = await startCentral({ stores: [S1, S2], products: ['LED-1', 'LED-2'] }));
     await receive(t, 'LED-1', S1, 10);
     await update(t, { storeId: S1, productId: 'LED-1', delta: -4, reason: 'sale' });
     await t.http.put(`/v1/inventory/LED-1/stores/${S1}`, { onHand: 3 });
@@ -33,10 +29,7 @@ describe('the stock ledger', () => {
     });
   });
 
-  afterAll(async () => {
-    await db.end();
-    await t.close();
-  });
+  afterAll(() => stopCentral(t, db));
 
   it('is append-only: UPDATE, DELETE and TRUNCATE are refused by the database', async () => {
     const before = await db.query(`SELECT * FROM stock_movements ORDER BY id`);

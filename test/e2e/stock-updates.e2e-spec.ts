@@ -1,19 +1,18 @@
 import type { Client } from 'pg';
 import {
   actorOf,
-  createProducts,
-  createStores,
   errorFields,
   expectProblem,
   ledgerStats,
   levelRow,
-  openDb,
   receive,
   S1,
   S2,
+  startCentral,
+  stopCentral,
   update,
 } from '../support/e2e';
-import { createTestApp, KEYS, TestApp } from '../support/test-app';
+import { KEYS, TestApp } from '../support/test-app';
 
 const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
@@ -22,30 +21,26 @@ describe('single stock updates and counts', () => {
   let db: Client;
 
   beforeAll(async () => {
-    t = await createTestApp();
-    db = await openDb(t);
-    await createStores(t, S1, S2);
-    await createProducts(
-      t,
-      'UPD-RECEIVE',
-      'UPD-REASONS',
-      'UPD-SHORT',
-      'UPD-EMPTY',
-      'UPD-CAS',
-      'UPD-CAS0',
-      'UPD-MAX',
-      'UPD-COUNT',
-      'UPD-COUNT-NEW',
-      'UPD-COUNT-CAS',
-      'UPD-AUDIT',
-      'UPD-VALID',
-    );
+    ({ t, db } = await startCentral({
+      stores: [S1, S2],
+      products: [
+        'UPD-RECEIVE',
+        'UPD-REASONS',
+        'UPD-SHORT',
+        'UPD-EMPTY',
+        'UPD-CAS',
+        'UPD-CAS0',
+        'UPD-MAX',
+        'UPD-COUNT',
+        'UPD-COUNT-NEW',
+        'UPD-COUNT-CAS',
+        'UPD-AUDIT',
+        'UPD-VALID',
+      ],
+    }));
   });
 
-  afterAll(async () => {
-    await db.end();
-    await t.close();
-  });
+  afterAll(() => stopCentral(t, db));
 
   it('creates a level on its first write and moves it on later writes', async () => {
     const first = await update(t, {

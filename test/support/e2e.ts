@@ -2,7 +2,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import type { HttpResponse, RequestOptions } from './http-client';
-import type { TestApp } from './test-app';
+import { createTestApp, type TestApp } from './test-app';
 
 export const S1 = 'store-s1';
 export const S2 = 'store-s2';
@@ -74,6 +74,24 @@ export async function receive(
   const response = await update(t, { storeId, productId, delta: units, reason: 'receive' });
   expect(response.status).toBe(200);
   return response.body as { onHand: number; version: number };
+}
+
+/** A central app on its own database, with a direct connection to it and the given catalog. */
+export async function startCentral(seed: {
+  stores: string[];
+  products?: string[];
+  env?: Record<string, string>;
+}): Promise<{ t: TestApp; db: Client }> {
+  const t = await createTestApp(seed.env);
+  const db = await openDb(t);
+  await createStores(t, ...seed.stores);
+  if (seed.products?.length) await createProducts(t, ...seed.products);
+  return { t, db };
+}
+
+export async function stopCentral(t: TestApp, db: Client): Promise<void> {
+  await db.end();
+  await t.close();
 }
 
 export async function openDb(t: TestApp): Promise<Client> {
