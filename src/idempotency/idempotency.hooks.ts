@@ -2,15 +2,13 @@ import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiKeyRegistry } from '../common/auth/api-key.registry';
-import { API_KEY_HEADER } from '../common/auth/auth.decorators';
-import { headerValue } from '../common/auth/api-key.guard';
 import { ValidationFailedError } from '../common/errors/common.errors';
 import { sendProblem } from '../common/errors/problem-details.filter';
+import { idempotencyKeysOf } from '../common/http/idempotency-key';
 import { IdempotencyKeyMismatchError } from './idempotency.errors';
 import { IdempotencyService } from './idempotency.service';
 import { fingerprintOf, IdempotencyClaim } from './idempotency.types';
 
-export const IDEMPOTENCY_KEY_HEADER = 'idempotency-key';
 export const REPLAYED_HEADER = 'idempotent-replayed';
 const MUTATING_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 /** Same bound as the body field; a key is an opaque token such as a UUID. */
@@ -49,7 +47,7 @@ export class IdempotencyHooks implements OnModuleInit {
 
   private async claimOrReplay(request: IdempotentRequest, reply: FastifyReply): Promise<void> {
     if (!MUTATING_METHODS.has(request.method)) return;
-    const principal = this.keys.resolve(headerValue(request.headers[API_KEY_HEADER]));
+    const principal = this.keys.principalOf(request);
     if (!principal) return; // the auth guard answers 401 later
     try {
       const key = this.keyOf(request);
@@ -95,9 +93,7 @@ export class IdempotencyHooks implements OnModuleInit {
   }
 
   private keyOf(request: FastifyRequest): string | undefined {
-    const header = headerValue(request.headers[IDEMPOTENCY_KEY_HEADER]);
-    const body = request.body as { idempotencyKey?: unknown } | null | undefined;
-    const fromBody = typeof body?.idempotencyKey === 'string' ? body.idempotencyKey : undefined;
+    const { header, body: fromBody } = idempotencyKeysOf(request);
     if (header && fromBody && header !== fromBody) throw new IdempotencyKeyMismatchError();
     if (header !== undefined && !IDEMPOTENCY_KEY_PATTERN.test(header)) {
       throw new ValidationFailedError([

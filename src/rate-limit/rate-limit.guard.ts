@@ -9,8 +9,6 @@ import {
   ThrottlerStorage,
 } from '@nestjs/throttler';
 import { ApiKeyRegistry } from '../common/auth/api-key.registry';
-import { API_KEY_HEADER } from '../common/auth/auth.decorators';
-import { headerValue } from '../common/auth/api-key.guard';
 import { RateLimitedError } from '../common/errors/common.errors';
 import type { FastifyRequest } from 'fastify';
 
@@ -30,7 +28,7 @@ export class RateLimitGuard extends ThrottlerGuard {
   }
 
   protected override getTracker(request: FastifyRequest): Promise<string> {
-    const principal = this.registry.resolve(headerValue(request.headers[API_KEY_HEADER]));
+    const principal = this.registry.principalOf(request);
     return Promise.resolve(principal ? `key:${principal.keyId}` : `ip:${request.ip}`);
   }
 

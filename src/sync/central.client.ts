@@ -3,7 +3,7 @@ import { timeout, TimeoutStrategy } from 'cockatiel';
 import { API_KEY_HEADER } from '../common/auth/auth.decorators';
 import { DomainError } from '../common/errors/domain.error';
 import { AppConfig } from '../config/app-config';
-import { IDEMPOTENCY_KEY_HEADER } from '../idempotency/idempotency.hooks';
+import { IDEMPOTENCY_KEY_HEADER } from '../common/http/idempotency-key';
 import {
   FeedPage,
   HeartbeatAck,

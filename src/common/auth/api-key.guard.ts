@@ -2,12 +2,7 @@ import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { ForbiddenError, UnauthenticatedError } from '../errors/common.errors';
 import { ApiKeyRegistry } from './api-key.registry';
-import {
-  API_KEY_HEADER,
-  AuthenticatedRequest,
-  PUBLIC_ROUTE,
-  REQUIRED_ROLE,
-} from './auth.decorators';
+import { AuthenticatedRequest, PUBLIC_ROUTE, REQUIRED_ROLE } from './auth.decorators';
 import { Role } from './principal';
 
 /** Global guard: every route needs a valid X-API-Key unless marked @Public(). */
@@ -23,7 +18,7 @@ export class ApiKeyGuard implements CanActivate {
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, targets)) return true;
 
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    const principal = this.registry.resolve(headerValue(request.headers[API_KEY_HEADER]));
+    const principal = this.registry.principalOf(request);
     if (!principal) throw new UnauthenticatedError();
 
     const requiredRole = this.reflector.getAllAndOverride<Role | undefined>(REQUIRED_ROLE, targets);
@@ -33,8 +28,4 @@ export class ApiKeyGuard implements CanActivate {
     request.principal = principal;
     return true;
   }
-}
-
-export function headerValue(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value;
 }

@@ -1,6 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { createHash, timingSafeEqual } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
 import { AppConfig } from '../../config/app-config';
+import { headerValue } from '../http/header-value';
+import { API_KEY_HEADER } from './auth.decorators';
 import { Principal, Role } from './principal';
 
 interface RegisteredKey {
@@ -16,6 +19,7 @@ function digestOf(key: string): Buffer {
 @Injectable()
 export class ApiKeyRegistry {
   private readonly keys: RegisteredKey[];
+  private readonly resolved = new WeakMap<object, Principal | undefined>();
 
   constructor(config: AppConfig) {
     this.keys = [
@@ -26,6 +30,17 @@ export class ApiKeyRegistry {
         return this.register(entry.slice(separator + 1), Role.Store, entry.slice(0, separator));
       }),
     ];
+  }
+
+  /**
+   * The principal of a request's X-API-Key, resolved once per request: the rate limiter, the
+   * idempotency hook and the auth guard all ask, and each resolution hashes the key.
+   */
+  principalOf(request: { headers: IncomingHttpHeaders }): Principal | undefined {
+    if (!this.resolved.has(request)) {
+      this.resolved.set(request, this.resolve(headerValue(request.headers[API_KEY_HEADER])));
+    }
+    return this.resolved.get(request);
   }
 
   /** Compares against every key, without stopping early, so timing reveals nothing. */

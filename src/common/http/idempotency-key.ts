@@ -1,0 +1,16 @@
+import type { FastifyRequest } from 'fastify';
+import { headerValue } from './header-value';
+
+export const IDEMPOTENCY_KEY_HEADER = 'idempotency-key';
+
+/** The key a request carries: the Idempotency-Key header and/or a top-level idempotencyKey field. */
+export function idempotencyKeysOf(request: Pick<FastifyRequest, 'headers' | 'body'>): {
+  header?: string;
+  body?: string;
+} {
+  const body = request.body as { idempotencyKey?: unknown } | null | undefined;
+  return {
+    header: headerValue(request.headers[IDEMPOTENCY_KEY_HEADER]),
+    body: typeof body?.idempotencyKey === 'string' ? body.idempotencyKey : undefined,
+  };
+}
