@@ -2,7 +2,7 @@ import type { EntityManager } from 'typeorm';
 import type { UnitOfWork } from '../../src/database/unit-of-work';
 import { IdempotencyRepository } from '../../src/idempotency/idempotency.repository';
 import { StockLevelRepository } from '../../src/inventory/stock-level.repository';
-import { MovementKind } from '../../src/inventory/stock-movement.entity';
+import { MovementKind } from '../../src/contract';
 
 /** One statement as the service sends it: SQL with $n placeholders and the values bound to them. */
 export interface Statement {

@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Param, Patch, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ProductIdParam } from '../catalog/catalog.patterns';
+import { ProductIdParam } from '../common/dto/id-fields';
 import { CatalogService } from '../catalog/catalog.service';
 import { AdminOnly } from '../common/auth/auth.decorators';
 import { ApiAuthenticated, ApiIdempotent, ApiProblems } from '../common/http/api-docs.decorators';

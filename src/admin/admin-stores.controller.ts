@@ -1,12 +1,11 @@
 import { Body, Controller, Get, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CatalogService } from '../catalog/catalog.service';
-import { StoreStatusDto } from '../stores/dto/store-status.dto';
+import { StoreDto, StoreStatusDto } from '../stores/dto/store-status.dto';
 import { StoreLivenessService } from '../stores/store-liveness.service';
 import { AdminOnly } from '../common/auth/auth.decorators';
 import { ApiAuthenticated, ApiIdempotent, ApiProblems } from '../common/http/api-docs.decorators';
 import { Audit, type AuditContext } from '../common/http/audit-context';
-import { StoreDto } from './dto/admin.responses';
 import { CreateStoreDto } from './dto/create-store.dto';
 
 @ApiTags('admin')

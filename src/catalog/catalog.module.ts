@@ -6,6 +6,6 @@ import { StoresRepository } from './stores.repository';
 /** Products and stores: the catalog every stock level hangs off. */
 @Module({
   providers: [CatalogService, ProductsRepository, StoresRepository],
-  exports: [CatalogService, ProductsRepository, StoresRepository],
+  exports: [CatalogService],
 })
 export class CatalogModule {}

@@ -1,26 +1,21 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import type { AuditContext } from '../common/http/audit-context';
+import { EventType, type Product, type StoreView } from '../contract';
+import { type ProductRow, productOf } from '../database/table-rows';
 import { UnitOfWork } from '../database/unit-of-work';
-import { EventsRepository } from '../events/events.repository';
-import { EventType } from '../events/inventory-event.entity';
-import {
-  ProductAlreadyExistsError,
-  ProductNotFoundError,
-  StoreAlreadyExistsError,
-} from './catalog.errors';
-import {
-  productEventPayload,
-  ProductView,
-  StoreView,
-  toProductView,
-  toStoreView,
-} from './catalog.views';
-import { NewProduct, ProductRow, ProductsRepository } from './products.repository';
+import { EventsRepository, NewEvent } from '../events/events.repository';
+import { ProductNotFoundError, StoreNotFoundError } from '../common/errors/not-found.errors';
+import { ProductAlreadyExistsError, StoreAlreadyExistsError } from './catalog.errors';
+import { productChangedPayload, toStoreView } from './catalog.views';
+import { NewProduct, ProductsRepository } from './products.repository';
 import { StoresRepository } from './stores.repository';
 
+type ProductEventType =
+  EventType.ProductCreated | EventType.ProductUpdated | EventType.ProductDeleted;
+
 export type ProductResult =
-  | { productId: string; status: 'created'; product: ProductView }
+  | { productId: string; status: 'created'; product: Product }
   | { productId: string; status: 'failed'; error: { code: string; detail: string } };
 
 export interface BulkProductResult {
@@ -51,7 +46,7 @@ export class CatalogService {
       const row = created.get(item.productId);
       // Delete so a repeated id within the same request reports as a duplicate.
       created.delete(item.productId);
-      if (row) return { productId: item.productId, status: 'created', product: toProductView(row) };
+      if (row) return { productId: item.productId, status: 'created', product: productOf(row) };
       const error = new ProductAlreadyExistsError(item.productId);
       return {
         productId: item.productId,
@@ -70,22 +65,31 @@ export class CatalogService {
     productId: string,
     changes: { name?: string; price?: string },
     audit: AuditContext,
-  ): Promise<ProductView> {
+  ): Promise<Product> {
     return this.changeProduct(productId, EventType.ProductUpdated, audit, (tx) =>
       this.products.update(tx, productId, changes),
     );
   }
 
-  async deleteProduct(productId: string, audit: AuditContext): Promise<ProductView> {
+  async deleteProduct(productId: string, audit: AuditContext): Promise<Product> {
     return this.changeProduct(productId, EventType.ProductDeleted, audit, (tx) =>
       this.products.softDelete(tx, productId),
     );
   }
 
-  async requireActiveProduct(productId: string): Promise<ProductView> {
+  async requireActiveProduct(productId: string): Promise<Product> {
     const row = await this.products.findActive(productId);
     if (!row) throw new ProductNotFoundError(productId);
-    return toProductView(row);
+    return productOf(row);
+  }
+
+  /** Keyset page of live products, ordered by id. */
+  async pageActiveProducts(afterId: string | undefined, limit: number): Promise<Product[]> {
+    return (await this.products.pageActive(afterId, limit)).map(productOf);
+  }
+
+  async requireStore(storeId: string): Promise<void> {
+    if (!(await this.stores.exists(storeId))) throw new StoreNotFoundError(storeId);
   }
 
   async createStore(storeId: string, name: string, audit: AuditContext): Promise<StoreView> {
@@ -97,7 +101,7 @@ export class CatalogService {
         {
           type: EventType.StoreRegistered,
           storeId,
-          payload: { storeId, name },
+          data: { storeId, name },
           ...this.trace(audit),
         },
       ]);
@@ -107,20 +111,20 @@ export class CatalogService {
 
   private async changeProduct(
     productId: string,
-    type: EventType,
+    type: ProductEventType,
     audit: AuditContext,
     change: (tx: EntityManager) => Promise<ProductRow | undefined>,
-  ): Promise<ProductView> {
+  ): Promise<Product> {
     return this.unitOfWork.run(async (tx) => {
       const row = await change(tx);
       if (!row) throw new ProductNotFoundError(productId);
       await this.events.append(tx, [this.productEvent(type, row, audit)]);
-      return toProductView(row);
+      return productOf(row);
     });
   }
 
-  private productEvent(type: EventType, row: ProductRow, audit: AuditContext) {
-    return { type, productId: row.id, payload: productEventPayload(row), ...this.trace(audit) };
+  private productEvent(type: ProductEventType, row: ProductRow, audit: AuditContext): NewEvent {
+    return { type, productId: row.id, data: productChangedPayload(row), ...this.trace(audit) };
   }
 
   private trace(audit: AuditContext) {

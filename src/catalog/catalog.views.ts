@@ -1,45 +1,15 @@
-import type { ProductRow } from './products.repository';
-import type { StoreRow } from './stores.repository';
-
-export interface ProductView {
-  productId: string;
-  name: string;
-  price: string;
-  version: number;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface StoreView {
-  storeId: string;
-  name: string;
-  createdAt: string;
-  lastHeartbeatAt: string | null;
-  replicaOffset: number | null;
-}
-
-export function toProductView(row: ProductRow): ProductView {
-  return {
-    productId: row.id,
-    name: row.name,
-    price: row.price,
-    version: row.version,
-    createdAt: row.created_at.toISOString(),
-    updatedAt: row.updated_at.toISOString(),
-  };
-}
+import type { ProductChangedPayload, StoreView } from '../contract';
+import { ProductRow, productOf, StoreRow, storeOf } from '../database/table-rows';
 
 export function toStoreView(row: StoreRow): StoreView {
   return {
-    storeId: row.id,
-    name: row.name,
-    createdAt: row.created_at.toISOString(),
+    ...storeOf(row),
     lastHeartbeatAt: row.last_heartbeat_at?.toISOString() ?? null,
     replicaOffset: row.replica_offset === null ? null : Number(row.replica_offset),
   };
 }
 
-/** The product fields replicas need, as carried by product events. */
-export function productEventPayload(row: ProductRow): Record<string, unknown> {
-  return { ...toProductView(row), deleted: row.deleted_at !== null };
+/** The payload of product events: the full product, and whether it is now deleted. */
+export function productChangedPayload(row: ProductRow): ProductChangedPayload {
+  return { ...productOf(row), deleted: row.deleted_at !== null };
 }

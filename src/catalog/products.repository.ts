@@ -2,16 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { runPrepared } from '../database/prepared-statement';
 import { UnitOfWork } from '../database/unit-of-work';
-
-export interface ProductRow {
-  id: string;
-  name: string;
-  price: string;
-  version: number;
-  created_at: Date;
-  updated_at: Date;
-  deleted_at: Date | null;
-}
+import type { ProductRow } from '../database/table-rows';
 
 export interface NewProduct {
   productId: string;

@@ -13,6 +13,7 @@ import {
   Min,
   ValidateIf,
 } from 'class-validator';
+import { FEED_WAIT_MAX_SECONDS, STORE_ID_BODY, STORE_ID_PATTERN } from '../contract';
 import { AppMode } from './app-mode';
 import { parseDurationMs } from './duration';
 
@@ -124,7 +125,7 @@ export class AppConfig {
   /** `store-s1:key1,store-s2:key2`: keys that may only write their own store's stock. */
   @Env('STORE_API_KEYS')
   @toList()
-  @Matches(/^[a-z0-9][a-z0-9-]{0,63}:.+$/, {
+  @Matches(new RegExp(`^${STORE_ID_BODY}:.+$`), {
     each: true,
     message: 'each entry must look like store-id:key',
   })
@@ -192,7 +193,7 @@ export class AppConfig {
   @toInt()
   @IsInt()
   @Min(0)
-  @Max(300)
+  @Max(FEED_WAIT_MAX_SECONDS)
   feedMaxWaitSeconds = 60;
 
   /** A store with no heartbeat for this long is offline (central refuses remote purchases for it). */
@@ -209,12 +210,12 @@ export class AppConfig {
   @Min(50)
   heartbeatIntervalMs = 10_000;
 
-  /** Store node: how long each long poll of central's feed waits, in seconds. */
+  /** Store node: how long each long poll of central's feed waits, in seconds (central may cap it). */
   @Env('SYNC_WAIT_SECONDS')
   @toInt()
   @IsInt()
   @Min(1)
-  @Max(300)
+  @Max(FEED_WAIT_MAX_SECONDS)
   syncWaitSeconds = 30;
 
   /** Store node: timeout of one forwarded write to central. */
@@ -256,7 +257,7 @@ export class AppConfig {
 
   @Env('STORE_ID')
   @ValidateIf(isStore)
-  @Matches(/^[a-z0-9][a-z0-9-]{0,63}$/, { message: 'must be a store id such as store-s1' })
+  @Matches(STORE_ID_PATTERN, { message: 'must be a store id such as store-s1' })
   storeId?: string;
 
   @Env('CENTRAL_URL')

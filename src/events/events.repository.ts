@@ -4,18 +4,15 @@ import { PreparedStatement, runPrepared } from '../database/prepared-statement';
 import { UnitOfWork } from '../database/unit-of-work';
 import { markEventsAppended } from './events-appended';
 import { OffsetExpiredError } from './feed.errors';
-import { FeedEvent, FeedPage } from './feed.types';
-import { EventType } from './inventory-event.entity';
+import type { EventType, FeedEvent, FeedPage, TypedPayload } from '../contract';
 
 /** What a change tells the feed; appended inside the change's own transaction. */
-export interface NewEvent {
-  type: EventType;
+export type NewEvent = TypedPayload & {
   productId?: string;
   storeId?: string;
-  payload: Record<string, unknown>;
   idempotencyKey?: string;
   requestId?: string;
-}
+};
 
 /** Only one sequencer round at a time across every central instance sharing the database. */
 const SEQUENCER_LOCK = 7_347_002;
@@ -28,7 +25,7 @@ interface FeedRow {
   type: EventType;
   product_id: string | null;
   store_id: string | null;
-  payload: Record<string, unknown>;
+  payload: FeedEvent['data'];
   idempotency_key: string | null;
   request_id: string | null;
   created_at: Date;
@@ -92,7 +89,7 @@ export class EventsRepository {
         events.map((event) => event.type),
         events.map((event) => event.productId ?? null),
         events.map((event) => event.storeId ?? null),
-        events.map((event) => JSON.stringify(event.payload)),
+        events.map((event) => JSON.stringify(event.data)),
         events.map((event) => event.idempotencyKey ?? null),
         events.map((event) => event.requestId ?? null),
       ],
@@ -178,6 +175,7 @@ export class EventsRepository {
   }
 }
 
+/** The payload was built from the contract's type of its event type when it was appended. */
 function toFeedEvent(row: FeedRow): FeedEvent {
   return {
     offset: Number(row.seq),
@@ -189,5 +187,5 @@ function toFeedEvent(row: FeedRow): FeedEvent {
     requestId: row.request_id,
     createdAt: row.created_at.toISOString(),
     committedAt: row.sequenced_at.toISOString(),
-  };
+  } as FeedEvent;
 }

@@ -1,8 +1,9 @@
-import { Controller, Get, Query, Req, StreamableFile } from '@nestjs/common';
+import { Controller, Get, Query, Req, Res, StreamableFile } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiAuthenticated, ApiProblems } from '../common/http/api-docs.decorators';
 import { AppConfig } from '../config/app-config';
+import { FEED_WAIT_HEADER } from '../contract';
 import { FeedPageDto } from './dto/feed.responses';
 import { FeedQueryDto, SnapshotQueryDto } from './dto/feed-query.dto';
 import { FeedService } from './feed.service';
@@ -25,10 +26,25 @@ export class FeedController {
       'Answers at once when there are events after `offset`; otherwise holds the request up to `wait` seconds and answers as soon as one commits. ' +
       'Offsets are gap-free and in commit order. An offset older than the retention window answers 410 offset_expired: load the snapshot again.',
   })
-  @ApiOkResponse({ type: FeedPageDto })
+  @ApiOkResponse({
+    type: FeedPageDto,
+    headers: {
+      'X-Feed-Wait-Seconds': {
+        description:
+          'How long central held (or would have held) this poll: the asked wait, capped by FEED_MAX_WAIT_SECONDS.',
+        schema: { type: 'integer', example: 30 },
+      },
+    },
+  })
   @ApiProblems([400, 'validation_failed'], [410, 'offset_expired'])
-  events(@Query() query: FeedQueryDto, @Req() request: FastifyRequest) {
+  events(
+    @Query() query: FeedQueryDto,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    // Clamped, not refused: a store configured for longer polls still works, and is told.
     const waitSeconds = Math.min(query.wait, this.config.feedMaxWaitSeconds);
+    void reply.header(FEED_WAIT_HEADER, String(waitSeconds));
     return this.feed.read({ ...query, waitSeconds }, abortedWhenClosed(request));
   }
 

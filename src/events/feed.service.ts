@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EventsRepository } from './events.repository';
 import { FeedWaiters } from './feed-waiters';
-import { FeedPage } from './feed.types';
+import type { FeedPage } from '../contract';
 
 export interface FeedRequest {
   offset: number;

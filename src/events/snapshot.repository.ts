@@ -1,33 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, QueryRunner } from 'typeorm';
+import type { SnapshotLevel, SnapshotProduct, SnapshotStore } from '../contract';
+import {
+  LevelRow,
+  ProductRow,
+  productOf,
+  StoreRow,
+  stockLevelOf,
+  storeOf,
+} from '../database/table-rows';
 
 const PAGE_SIZE = 5000;
-
-export interface SnapshotStore {
-  type: 'store';
-  storeId: string;
-  name: string;
-  createdAt: string;
-}
-export interface SnapshotProduct {
-  type: 'product';
-  productId: string;
-  name: string;
-  price: string;
-  version: number;
-  createdAt: string;
-  updatedAt: string;
-}
-export interface SnapshotLevel {
-  type: 'level';
-  productId: string;
-  storeId: string;
-  onHand: number;
-  reserved: number;
-  available: number;
-  version: number;
-  updatedAt: string;
-}
 
 /**
  * A consistent read of catalog and levels with the feed offset it matches, in one REPEATABLE
@@ -49,43 +32,20 @@ export class SnapshotReader {
   }
 
   async *stores(): AsyncGenerator<SnapshotStore> {
-    const rows = await this.rows<{ id: string; name: string; created_at: Date }>(
+    const rows = await this.rows<Pick<StoreRow, 'id' | 'name' | 'created_at'>>(
       'SELECT id, name, created_at FROM stores ORDER BY id',
     );
-    for (const row of rows)
-      yield {
-        type: 'store',
-        storeId: row.id,
-        name: row.name,
-        createdAt: row.created_at.toISOString(),
-      };
+    for (const row of rows) yield { type: 'store', ...storeOf(row) };
   }
 
   async *products(): AsyncGenerator<SnapshotProduct> {
     for (let after = ''; ;) {
-      const rows = await this.rows<{
-        id: string;
-        name: string;
-        price: string;
-        version: number;
-        created_at: Date;
-        updated_at: Date;
-      }>(
+      const rows = await this.rows<Omit<ProductRow, 'deleted_at'>>(
         `SELECT id, name, price, version, created_at, updated_at FROM products
            WHERE deleted_at IS NULL AND id > $1 ORDER BY id LIMIT $2`,
         [after, PAGE_SIZE],
       );
-      for (const row of rows) {
-        yield {
-          type: 'product',
-          productId: row.id,
-          name: row.name,
-          price: row.price,
-          version: row.version,
-          createdAt: row.created_at.toISOString(),
-          updatedAt: row.updated_at.toISOString(),
-        };
-      }
+      for (const row of rows) yield { type: 'product', ...productOf(row) };
       if (rows.length < PAGE_SIZE) return;
       after = rows[rows.length - 1].id;
     }
@@ -93,15 +53,7 @@ export class SnapshotReader {
 
   async *levels(storeId?: string): AsyncGenerator<SnapshotLevel> {
     for (let after = { productId: '', storeId: '' }; ;) {
-      const rows = await this.rows<{
-        product_id: string;
-        store_id: string;
-        on_hand: number;
-        reserved: number;
-        available: number;
-        version: number;
-        updated_at: Date;
-      }>(
+      const rows = await this.rows<LevelRow & { updated_at: Date }>(
         `SELECT l.product_id, l.store_id, l.on_hand, l.reserved, l.available, l.version, l.updated_at
            FROM stock_levels l JOIN products p ON p.id = l.product_id AND p.deleted_at IS NULL
            WHERE (l.product_id, l.store_id) > ($1, $2) AND ($3::text IS NULL OR l.store_id = $3)
@@ -109,16 +61,8 @@ export class SnapshotReader {
         [after.productId, after.storeId, storeId ?? null, PAGE_SIZE],
       );
       for (const row of rows) {
-        yield {
-          type: 'level',
-          productId: row.product_id,
-          storeId: row.store_id,
-          onHand: row.on_hand,
-          reserved: row.reserved,
-          available: row.available,
-          version: row.version,
-          updatedAt: row.updated_at.toISOString(),
-        };
+        // A stored level always has its updated_at (NOT NULL); only never-written levels lack one.
+        yield { type: 'level', ...stockLevelOf(row), updatedAt: row.updated_at.toISOString() };
       }
       if (rows.length < PAGE_SIZE) return;
       const last = rows[rows.length - 1];

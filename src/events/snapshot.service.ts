@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Readable } from 'node:stream';
+import type { SnapshotCounts, SnapshotRecord } from '../contract';
 import { SnapshotReader, SnapshotRepository } from './snapshot.repository';
 
 /**
@@ -15,14 +16,14 @@ export class SnapshotService {
     return Readable.from(toNdjson(lines));
   }
 
-  private async *records(reader: SnapshotReader, storeId?: string): AsyncGenerator<object> {
+  private async *records(reader: SnapshotReader, storeId?: string): AsyncGenerator<SnapshotRecord> {
     yield {
       type: 'header',
       offset: await reader.head(),
       takenAt: new Date().toISOString(),
       storeId: storeId ?? null,
     };
-    const counts = { stores: 0, products: 0, levels: 0 };
+    const counts: SnapshotCounts = { stores: 0, products: 0, levels: 0 };
     for await (const store of reader.stores()) {
       counts.stores++;
       yield store;

@@ -2,8 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { PreparedStatement, runPrepared } from '../database/prepared-statement';
 import { UnitOfWork } from '../database/unit-of-work';
-import { IdempotencyStatus } from './idempotency-key.entity';
-import { IdempotencyScope, StoredResponse } from './idempotency.types';
+import { IdempotencyScope, IdempotencyStatus, StoredResponse } from './idempotency.types';
 
 export interface ExistingKey {
   fingerprint: string;

@@ -5,13 +5,13 @@ import { AppConfig } from '../config/app-config';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import { Counter } from 'prom-client';
 import { IDEMPOTENT_REPLAYS } from './idempotency.metrics';
-import { IdempotencyStatus } from './idempotency-key.entity';
 import { IdempotencyInFlightError, IdempotencyKeyReusedError } from './idempotency.errors';
 import { IdempotencyRepository } from './idempotency.repository';
 import {
   ClaimOutcome,
   IdempotencyClaim,
   IdempotencyScope,
+  IdempotencyStatus,
   StoredResponse,
 } from './idempotency.types';
 

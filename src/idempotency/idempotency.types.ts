@@ -1,5 +1,10 @@
 import { createHash } from 'node:crypto';
 
+export enum IdempotencyStatus {
+  InFlight = 'in_flight',
+  Completed = 'completed',
+}
+
 /** Who used which key for which request. */
 export interface IdempotencyScope {
   actor: string;

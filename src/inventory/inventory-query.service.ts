@@ -1,21 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { ProductNotFoundError, StoreNotFoundError } from '../catalog/catalog.errors';
 import { CatalogService } from '../catalog/catalog.service';
-import { ProductRow, ProductsRepository } from '../catalog/products.repository';
-import { StoresRepository } from '../catalog/stores.repository';
 import { decodeCursor, Page, toPage } from '../common/pagination/cursor';
-import { LevelState } from './stock-change';
+import type { Product, StockLevel } from '../contract';
 import { StockLevelRepository } from './stock-level.repository';
 import { MovementRow, StockMovementRepository } from './stock-movement.repository';
 
-export type StoreLevel = Omit<LevelState, 'productId'>;
-
-export interface ProductInventory {
-  productId: string;
-  name: string;
-  price: string;
-  version: number;
-  levels: StoreLevel[];
+/** A product with each store's level of it (the product id is the parent's) and their totals. */
+export interface ProductInventory extends Omit<Product, 'createdAt' | 'updatedAt'> {
+  levels: Omit<StockLevel, 'productId'>[];
   totals: { onHand: number; reserved: number; available: number };
 }
 
@@ -32,20 +24,21 @@ export interface PageRequest {
 export class InventoryQueryService {
   constructor(
     private readonly catalog: CatalogService,
-    private readonly products: ProductsRepository,
-    private readonly stores: StoresRepository,
     private readonly levels: StockLevelRepository,
     private readonly movements: StockMovementRepository,
   ) {}
 
   async list(request: PageRequest): Promise<Page<ProductInventory>> {
-    if (request.storeId) await this.requireStore(request.storeId);
-    const rows = await this.products.pageActive(decodeCursor(request.cursor), request.limit + 1);
+    if (request.storeId) await this.catalog.requireStore(request.storeId);
+    const products = await this.catalog.pageActiveProducts(
+      decodeCursor(request.cursor),
+      request.limit + 1,
+    );
     const page = toPage(
-      rows,
+      products,
       request.limit,
-      (row) => row.id,
-      (pageRows) => pageRows,
+      (product) => product.productId,
+      (pageProducts) => pageProducts,
     );
     return {
       items: await this.withLevels(page.items, request.storeId),
@@ -54,18 +47,17 @@ export class InventoryQueryService {
   }
 
   async product(productId: string): Promise<ProductInventory> {
-    const product = await this.products.findActive(productId);
-    if (!product) throw new ProductNotFoundError(productId);
+    const product = await this.catalog.requireActiveProduct(productId);
     const [inventory] = await this.withLevels([product]);
     return inventory;
   }
 
   /** One level; a level never written reads as zeros at version 0. */
-  async level(productId: string, storeId: string): Promise<LevelState> {
+  async level(productId: string, storeId: string): Promise<StockLevel> {
     await this.catalog.requireActiveProduct(productId);
     const level = await this.levels.findLevel(productId, storeId);
     if (level) return level;
-    await this.requireStore(storeId);
+    await this.catalog.requireStore(storeId);
     return {
       productId,
       storeId,
@@ -82,7 +74,7 @@ export class InventoryQueryService {
     request: PageRequest,
   ): Promise<Page<ReturnType<typeof toMovementView>>> {
     await this.catalog.requireActiveProduct(productId);
-    if (request.storeId) await this.requireStore(request.storeId);
+    if (request.storeId) await this.catalog.requireStore(request.storeId);
     const rows = await this.movements.pageForProduct(
       productId,
       request.storeId,
@@ -97,18 +89,18 @@ export class InventoryQueryService {
     );
   }
 
-  private async withLevels(products: ProductRow[], storeId?: string): Promise<ProductInventory[]> {
+  private async withLevels(products: Product[], storeId?: string): Promise<ProductInventory[]> {
     const levels = await this.levels.levelsOfProducts(
-      products.map((product) => product.id),
+      products.map((product) => product.productId),
       storeId,
     );
-    const byProduct = new Map<string, StoreLevel[]>();
+    const byProduct = new Map<string, ProductInventory['levels']>();
     for (const { productId, ...level } of levels)
       byProduct.set(productId, [...(byProduct.get(productId) ?? []), level]);
     return products.map((product) => {
-      const productLevels = byProduct.get(product.id) ?? [];
+      const productLevels = byProduct.get(product.productId) ?? [];
       return {
-        productId: product.id,
+        productId: product.productId,
         name: product.name,
         price: product.price,
         version: product.version,
@@ -120,10 +112,6 @@ export class InventoryQueryService {
         },
       };
     });
-  }
-
-  private async requireStore(storeId: string): Promise<void> {
-    if (!(await this.stores.exists(storeId))) throw new StoreNotFoundError(storeId);
   }
 }
 

@@ -10,29 +10,23 @@ import {
   Query,
 } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ProductIdParam, StoreIdParam } from '../catalog/catalog.patterns';
+import { ProductIdParam, StoreIdParam } from '../common/dto/id-fields';
 import { CurrentPrincipal } from '../common/auth/auth.decorators';
 import type { Principal } from '../common/auth/principal';
 import { ApiAuthenticated, ApiIdempotent, ApiProblems } from '../common/http/api-docs.decorators';
 import { Audit, type AuditContext } from '../common/http/audit-context';
+import { StockLevelDto, StockUpdateResultDto } from '../common/dto/stock-level.responses';
+import { StockUpdateBodyPipe } from '../common/dto/stock-update-body.pipe';
+import { ApiStockUpdateBody } from '../common/dto/stock-update.api-docs';
+import { AdjustStockDto, BatchAdjustStockDto } from '../common/dto/stock-update.dto';
 import { Idempotency } from '../idempotency/idempotency-claim.decorator';
 import type { IdempotencyClaim } from '../idempotency/idempotency.types';
-import { AdjustStockDto } from './dto/adjust-stock.dto';
-import { BatchAdjustStockDto } from './dto/batch-adjust-stock.dto';
 import { StoreFilterPageQueryDto } from './dto/inventory-query.dto';
 import { SetStockCountDto } from './dto/set-stock-count.dto';
-import {
-  InventoryPageDto,
-  MovementPageDto,
-  ProductInventoryDto,
-  StockLevelDto,
-  StockUpdateResultDto,
-} from './dto/stock.responses';
-import { StockUpdateBodyPipe } from './dto/stock-update-body.pipe';
-import { ApiStockUpdateBody } from './dto/stock-update.api-docs';
+import { InventoryPageDto, MovementPageDto, ProductInventoryDto } from './dto/stock.responses';
 import { InventoryQueryService } from './inventory-query.service';
 import { StockService } from './stock.service';
-import { MovementKind } from './stock-movement.entity';
+import { MovementKind } from '../contract';
 
 @ApiTags('inventory')
 @ApiAuthenticated()

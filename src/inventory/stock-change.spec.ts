@@ -1,5 +1,5 @@
-import { explainRejection, MAX_ON_HAND, RejectionFacts, StockChange } from './stock-change';
-import { MovementKind } from './stock-movement.entity';
+import { MAX_ON_HAND, MovementKind } from '../contract';
+import { explainRejection, RejectionFacts, StockChange } from './stock-change';
 
 const change = (overrides: Partial<StockChange> = {}): StockChange => ({
   productId: 'SKU-1',

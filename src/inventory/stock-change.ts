@@ -1,13 +1,11 @@
 import { DomainError } from '../common/errors/domain.error';
-import { ProductNotFoundError, StoreNotFoundError } from '../catalog/catalog.errors';
+import { ProductNotFoundError, StoreNotFoundError } from '../common/errors/not-found.errors';
 import {
   InsufficientStockError,
   QuantityOutOfRangeError,
   VersionConflictError,
 } from './inventory.errors';
-import { MovementKind } from './stock-movement.entity';
-
-export const MAX_ON_HAND = 1_000_000_000;
+import { MAX_ON_HAND, MovementKind } from '../contract';
 
 /** One requested change to one level: on_hand moves by `delta`, optionally compare-and-set. */
 export interface StockChange {
@@ -18,17 +16,6 @@ export interface StockChange {
   expectedVersion?: number;
   reference?: string;
   note?: string;
-}
-
-/** A level as stored; a never-written level reads as zeros at version 0. */
-export interface LevelState {
-  productId: string;
-  storeId: string;
-  onHand: number;
-  reserved: number;
-  available: number;
-  version: number;
-  updatedAt: string | null;
 }
 
 /** What the database says about a change that matched no row. */

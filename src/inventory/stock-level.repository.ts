@@ -4,20 +4,31 @@ import type { AuditContext } from '../common/http/audit-context';
 import { PreparedStatement, runPrepared } from '../database/prepared-statement';
 import { UnitOfWork } from '../database/unit-of-work';
 import { markEventsAppended } from '../events/events-appended';
-import { EventType } from '../events/inventory-event.entity';
-import { LevelState, MAX_ON_HAND, RejectionFacts, StockChange } from './stock-change';
-
-interface LevelRow {
-  product_id: string;
-  store_id: string;
-  on_hand: number;
-  reserved: number;
-  available: number;
-  version: number;
-  updated_at: Date | null;
-}
+import { EventType, type LevelChangedPayload, MAX_ON_HAND, type StockLevel } from '../contract';
+import { LevelRow, stockLevelOf } from '../database/table-rows';
+import { RejectionFacts, StockChange } from './stock-change';
 
 const LEVEL_COLUMNS = 'product_id, store_id, on_hand, reserved, available, version, updated_at';
+
+/**
+ * The level event's payload is built in SQL, in the statement that changes the level, so it is
+ * the new state itself. The map is typed against the contract: a field added to
+ * LevelChangedPayload fails to compile until it is built here too.
+ */
+const LEVEL_EVENT_PAYLOAD: Record<keyof LevelChangedPayload, string> = {
+  productId: 'product_id',
+  storeId: 'store_id',
+  onHand: 'on_hand',
+  reserved: 'reserved',
+  available: 'available',
+  version: 'version',
+  updatedAt: 'updated_at',
+  kind: '$5::text',
+  delta: '$3::int',
+};
+const LEVEL_EVENT_JSON = `jsonb_build_object(${Object.entries(LEVEL_EVENT_PAYLOAD)
+  .map(([field, value]) => `'${field}', ${value}`)
+  .join(', ')})`;
 
 /**
  * Appends the ledger row and the feed event for the level produced by the `level` CTE, in the
@@ -33,9 +44,7 @@ const WITH_LEDGER_AND_EVENT = `
   ), event AS (
     INSERT INTO events (type, product_id, store_id, payload, idempotency_key, request_id)
     SELECT '${EventType.StockLevelChanged}', product_id, store_id,
-           jsonb_build_object('productId', product_id, 'storeId', store_id, 'onHand', on_hand,
-                              'reserved', reserved, 'available', available, 'version', version,
-                              'updatedAt', updated_at, 'kind', $5::text, 'delta', $3::int),
+           ${LEVEL_EVENT_JSON},
            $9::text, $10::text
     FROM level
   )
@@ -78,18 +87,6 @@ const CREATE_LEVEL: PreparedStatement = {
   )${WITH_LEDGER_AND_EVENT}`,
 };
 
-function toLevelState(row: LevelRow): LevelState {
-  return {
-    productId: row.product_id,
-    storeId: row.store_id,
-    onHand: row.on_hand,
-    reserved: row.reserved,
-    available: row.available,
-    version: row.version,
-    updatedAt: row.updated_at?.toISOString() ?? null,
-  };
-}
-
 @Injectable()
 export class StockLevelRepository {
   constructor(private readonly unitOfWork: UnitOfWork) {}
@@ -99,7 +96,7 @@ export class StockLevelRepository {
     tx: EntityManager,
     change: StockChange,
     audit: AuditContext,
-  ): Promise<LevelState | undefined> {
+  ): Promise<StockLevel | undefined> {
     return this.runLevelStatement(tx, APPLY_CHANGE, change, audit);
   }
 
@@ -107,7 +104,7 @@ export class StockLevelRepository {
     tx: EntityManager,
     change: StockChange,
     audit: AuditContext,
-  ): Promise<LevelState | undefined> {
+  ): Promise<StockLevel | undefined> {
     return this.runLevelStatement(tx, CREATE_LEVEL, change, audit);
   }
 
@@ -149,7 +146,7 @@ export class StockLevelRepository {
       : { onHand: 0, version: 0 };
   }
 
-  async findLevel(productId: string, storeId: string): Promise<LevelState | undefined> {
+  async findLevel(productId: string, storeId: string): Promise<StockLevel | undefined> {
     const rows = await runPrepared<LevelRow>(
       this.unitOfWork.manager,
       {
@@ -158,11 +155,11 @@ export class StockLevelRepository {
       },
       [productId, storeId],
     );
-    return rows[0] && toLevelState(rows[0]);
+    return rows[0] && stockLevelOf(rows[0]);
   }
 
   /** Every store's level of each product (zeros at version 0 where never written), by product then store. */
-  async levelsOfProducts(productIds: string[], storeId?: string): Promise<LevelState[]> {
+  async levelsOfProducts(productIds: string[], storeId?: string): Promise<StockLevel[]> {
     const rows: LevelRow[] = await this.unitOfWork.manager.query(
       `SELECT p.id AS product_id, s.id AS store_id,
               coalesce(l.on_hand, 0) AS on_hand, coalesce(l.reserved, 0) AS reserved,
@@ -174,7 +171,7 @@ export class StockLevelRepository {
        ORDER BY p.id, s.id`,
       [productIds, storeId ?? null],
     );
-    return rows.map(toLevelState);
+    return rows.map(stockLevelOf);
   }
 
   private async runLevelStatement(
@@ -182,7 +179,7 @@ export class StockLevelRepository {
     statement: PreparedStatement,
     change: StockChange,
     audit: AuditContext,
-  ): Promise<LevelState | undefined> {
+  ): Promise<StockLevel | undefined> {
     const rows = await runPrepared<LevelRow>(tx, statement, [
       change.productId,
       change.storeId,
@@ -196,6 +193,6 @@ export class StockLevelRepository {
       audit.requestId,
     ]);
     if (rows[0]) markEventsAppended(tx);
-    return rows[0] && toLevelState(rows[0]);
+    return rows[0] && stockLevelOf(rows[0]);
   }
 }

@@ -10,26 +10,18 @@ import { IdempotencyService } from '../idempotency/idempotency.service';
 import { fingerprintOf, IdempotencyClaim, StoredResponse } from '../idempotency/idempotency.types';
 import { STOCK_UPDATES_APPLIED, STOCK_UPDATES_REJECTED } from './inventory.metrics';
 import { VersionConflictError } from './inventory.errors';
-import { explainRejection, LevelState, StockChange } from './stock-change';
+import {
+  type BatchItemResult,
+  type BatchResult,
+  MovementKind,
+  type StockLevel,
+  type StockUpdateResult,
+} from '../contract';
+import { explainRejection, StockChange } from './stock-change';
 import { StockLevelRepository } from './stock-level.repository';
-import { MovementKind } from './stock-movement.entity';
-
-export type StockUpdateResult = LevelState & { applied: true };
 
 export interface BatchItem extends Omit<StockChange, 'storeId'> {
   idempotencyKey?: string;
-}
-
-export type BatchItemResult = { index: number; productId: string; storeId: string } & (
-  | (StockUpdateResult & { replayed?: boolean })
-  | { applied: false; error: { code: string; detail: string } & Record<string, unknown> }
-);
-
-export interface BatchResult {
-  storeId: string;
-  atomic: boolean;
-  results: BatchItemResult[];
-  summary: { total: number; succeeded: number; failed: number };
 }
 
 /** How many times a change is retried when its row changed between the update and the diagnosis. */
@@ -234,7 +226,7 @@ export class StockService {
     tx: EntityManager,
     change: StockChange,
     audit: AuditContext,
-  ): Promise<LevelState | undefined> {
+  ): Promise<StockLevel | undefined> {
     const verdict = explainRejection(
       change,
       await this.levels.inspect(tx, change.productId, change.storeId),

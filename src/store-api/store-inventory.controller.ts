@@ -1,6 +1,6 @@
 import { Controller, Get, Param, Query, UseInterceptors } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ProductIdParam } from '../catalog/catalog.patterns';
+import { ProductIdParam } from '../common/dto/id-fields';
 import { ApiAuthenticated, ApiProblems } from '../common/http/api-docs.decorators';
 import { StoreInventoryQueryDto, StoreScopeQueryDto } from './dto/store-inventory-query.dto';
 import { StoreInventoryPageDto, StoreStockLevelDto } from './dto/store-inventory.responses';

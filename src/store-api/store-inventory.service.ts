@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { ProductNotFoundError, StoreNotFoundError } from '../catalog/catalog.errors';
+import { ProductNotFoundError, StoreNotFoundError } from '../common/errors/not-found.errors';
 import { decodeCursor, Page, toPage } from '../common/pagination/cursor';
 import { AppConfig } from '../config/app-config';
 import { SyncProgress } from '../sync/sync-progress';

@@ -4,11 +4,10 @@ import { CurrentPrincipal } from '../common/auth/auth.decorators';
 import type { Principal } from '../common/auth/principal';
 import { ApiAuthenticated, ApiIdempotent, ApiProblems } from '../common/http/api-docs.decorators';
 import { Audit, type AuditContext } from '../common/http/audit-context';
-import { AdjustStockDto } from '../inventory/dto/adjust-stock.dto';
-import { BatchAdjustStockDto } from '../inventory/dto/batch-adjust-stock.dto';
-import { StockUpdateResultDto } from '../inventory/dto/stock.responses';
-import { StockUpdateBodyPipe } from '../inventory/dto/stock-update-body.pipe';
-import { ApiStockUpdateBody } from '../inventory/dto/stock-update.api-docs';
+import { StockUpdateResultDto } from '../common/dto/stock-level.responses';
+import { StockUpdateBodyPipe } from '../common/dto/stock-update-body.pipe';
+import { ApiStockUpdateBody } from '../common/dto/stock-update.api-docs';
+import { AdjustStockDto, BatchAdjustStockDto } from '../common/dto/stock-update.dto';
 import { RecordSaleDto } from './dto/record-sale.dto';
 import { StoreWritesService } from './store-writes.service';
 

@@ -3,9 +3,10 @@ import { randomUUID } from 'node:crypto';
 import { assertMayWriteStore, type Principal } from '../common/auth/principal';
 import type { AuditContext } from '../common/http/audit-context';
 import { AppConfig } from '../config/app-config';
-import { MovementKind } from '../inventory/stock-movement.entity';
+import { MovementKind } from '../contract';
 import type { ForwardingContext } from '../sync/central.client';
-import { StockUpdateBody, StockWriteGateway, StockWriteResult } from '../sync/stock-write.gateway';
+import type { StockUpdateRequest, StockWriteResult } from '../contract';
+import { StockWriteGateway } from '../sync/stock-write.gateway';
 
 export interface Sale {
   productId: string;
@@ -38,7 +39,7 @@ export class StoreWritesService {
    * another store may not write through this one.
    */
   submitUpdate(
-    update: StockUpdateBody,
+    update: StockUpdateRequest,
     principal: Principal,
     audit: AuditContext,
   ): Promise<StockWriteResult> {

@@ -1,18 +1,18 @@
 import { Body, Controller, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { StoreIdParam } from '../catalog/catalog.patterns';
+import { StoreIdParam } from '../common/dto/id-fields';
 import { CurrentPrincipal } from '../common/auth/auth.decorators';
 import { assertIsStore, type Principal } from '../common/auth/principal';
 import { ApiAuthenticated, ApiIdempotent, ApiProblems } from '../common/http/api-docs.decorators';
 import { Audit, type AuditContext } from '../common/http/audit-context';
 import { Idempotency } from '../idempotency/idempotency-claim.decorator';
 import type { IdempotencyClaim } from '../idempotency/idempotency.types';
-import { StockUpdateResultDto } from '../inventory/dto/stock.responses';
+import { StockUpdateResultDto } from '../common/dto/stock-level.responses';
 import { StockService } from '../inventory/stock.service';
-import { MovementKind } from '../inventory/stock-movement.entity';
+import { MovementKind } from '../contract';
 import { HeartbeatDto } from './dto/heartbeat.dto';
 import { PurchaseDto } from './dto/purchase.dto';
-import { StoreStatusDto } from './dto/store-status.dto';
+import { HeartbeatAckDto } from './dto/store-status.dto';
 import { StoreLivenessService } from './store-liveness.service';
 
 @ApiTags('stores')
@@ -27,7 +27,7 @@ export class StoresController {
   @Post('heartbeat')
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ summary: 'A store node reports it is alive and how far its replica is' })
-  @ApiOkResponse({ type: StoreStatusDto })
+  @ApiOkResponse({ type: HeartbeatAckDto })
   @ApiProblems([403, 'forbidden (not this store’s key)'], [404, 'store_not_found'])
   heartbeat(
     @Param('storeId', StoreIdParam) storeId: string,

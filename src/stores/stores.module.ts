@@ -1,15 +1,15 @@
 import { Module } from '@nestjs/common';
-import { CatalogModule } from '../catalog/catalog.module';
 import { InventoryModule } from '../inventory/inventory.module';
+import { StoreLivenessRepository } from './store-liveness.repository';
 import { StoreLivenessService } from './store-liveness.service';
 import { StoresController } from './stores.controller';
 import { storesMetricProviders } from './stores.metrics';
 
 /** Central's side of the store link: heartbeats, liveness, replica lag, remote purchases. */
 @Module({
-  imports: [CatalogModule, InventoryModule],
+  imports: [InventoryModule],
   controllers: [StoresController],
-  providers: [StoreLivenessService, ...storesMetricProviders],
+  providers: [StoreLivenessService, StoreLivenessRepository, ...storesMetricProviders],
   exports: [StoreLivenessService],
 })
 export class StoresModule {}

@@ -5,13 +5,14 @@ import { DomainError } from '../common/errors/domain.error';
 import { AppConfig } from '../config/app-config';
 import { IDEMPOTENCY_KEY_HEADER } from '../common/http/idempotency-key';
 import {
-  FeedPage,
-  HeartbeatAck,
-  parseFeedPage,
-  parseHeartbeatAck,
-  parseSnapshotRecord,
-  SnapshotRecord,
-} from './central.contract';
+  FEED_PAGE_MAX,
+  type FeedPage,
+  type HeartbeatAck,
+  type HeartbeatRequest,
+  type SnapshotRecord,
+  type StockUpdateRequest,
+} from '../contract';
+import { parseFeedPage, parseHeartbeatAck, parseSnapshotRecord } from './central.parsers';
 import { CentralLink } from './central-link';
 import { ndjsonValues } from './ndjson';
 import {
@@ -24,8 +25,6 @@ import {
   UnavailableReason,
 } from './sync.errors';
 
-/** The most events one feed page may hold (central's limit). */
-const FEED_PAGE_SIZE = 1000;
 /** Extra time over the long poll's wait before a silent connection counts as dead. */
 const LONG_POLL_GRACE_MS = 10_000;
 /** Loading 100,000 levels takes seconds; a snapshot still streaming after this has stalled. */
@@ -63,7 +62,7 @@ export class CentralClient {
     return this.call(
       {
         method: 'GET',
-        path: `/v1/inventory/events?offset=${offset}&limit=${FEED_PAGE_SIZE}&wait=${wait}`,
+        path: `/v1/inventory/events?offset=${offset}&limit=${FEED_PAGE_MAX}&wait=${wait}`,
         timeoutMs: wait * 1000 + LONG_POLL_GRACE_MS,
       },
       signal,
@@ -89,7 +88,7 @@ export class CentralClient {
         method: 'POST',
         path: `/v1/stores/${this.config.storeId}/heartbeat`,
         timeoutMs: this.config.forwardTimeoutMs,
-        body: { replicaOffset },
+        body: { replicaOffset } satisfies HeartbeatRequest,
       },
       signal,
       async (response) => parseHeartbeatAck(await response.json()),
@@ -98,7 +97,7 @@ export class CentralClient {
 
   /** One attempt of a stock write at central; retrying is the caller's choice. */
   postStockUpdate(
-    body: unknown,
+    body: StockUpdateRequest,
     context: ForwardingContext,
     signal?: AbortSignal,
   ): Promise<unknown> {

@@ -1,14 +1,9 @@
-import {
-  FeedEvent,
-  replicaRowOf,
-  ReplicaLevel,
-  ReplicaProduct,
-  ReplicaStore,
-} from './central.contract';
+import type { FeedEvent, Store } from '../contract';
+import { ReplicaLevel, ReplicaProduct, replicaRowOf } from './central.parsers';
 
 /** What a page of feed events does to the replica: the newest state of every row it touches. */
 export interface ReplicaChanges {
-  stores: ReplicaStore[];
+  stores: Store[];
   products: ReplicaProduct[];
   levels: ReplicaLevel[];
 }
@@ -26,7 +21,7 @@ function keepNewest<T extends { version: number }>(rows: Map<string, T>, key: st
  * the same row twice).
  */
 export function collapseToNewest(events: FeedEvent[]): ReplicaChanges {
-  const stores = new Map<string, ReplicaStore>();
+  const stores = new Map<string, Store>();
   const products = new Map<string, ReplicaProduct>();
   const levels = new Map<string, ReplicaLevel>();
   for (const event of events) {

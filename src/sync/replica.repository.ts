@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { PreparedStatement, runPrepared } from '../database/prepared-statement';
-import { ReplicaLevel, ReplicaProduct, ReplicaStore } from './central.contract';
+import type { Store } from '../contract';
+import type { ReplicaLevel, ReplicaProduct } from './central.parsers';
 
 /** Runs for every page of the feed: prepared once per connection (see runPrepared). */
 const APPLY_LEVELS: PreparedStatement = {
@@ -22,7 +23,7 @@ const APPLY_LEVELS: PreparedStatement = {
 @Injectable()
 export class ReplicaRepository {
   /** Stores never change once registered, so the first copy wins and a replay is a no-op. */
-  async applyStores(tx: EntityManager, stores: ReplicaStore[]): Promise<void> {
+  async applyStores(tx: EntityManager, stores: Store[]): Promise<void> {
     if (stores.length === 0) return;
     await tx.query(
       `INSERT INTO stores (id, name, created_at)

@@ -1,8 +1,14 @@
 import { Readable } from 'node:stream';
-import { SnapshotRecord } from './central.contract';
+import type { SnapshotRecord } from '../contract';
 import { openSnapshot, SnapshotBatch } from './snapshot-batches';
 import { CentralProtocolError } from './sync.errors';
 
+const header = (offset: number): SnapshotRecord => ({
+  type: 'header',
+  offset,
+  takenAt: '2026-11-24T10:00:00.000Z',
+  storeId: null,
+});
 const store = (storeId: string): SnapshotRecord => ({
   type: 'store',
   storeId,
@@ -15,6 +21,7 @@ const level = (productId: string): SnapshotRecord => ({
   storeId: 'store-s1',
   onHand: 1,
   reserved: 0,
+  available: 1,
   version: 1,
   updatedAt: '2026-11-24T10:00:00.000Z',
 });
@@ -37,7 +44,7 @@ describe('openSnapshot', () => {
   it('reads the offset, then batches rows by kind and size in stream order', async () => {
     const { offset, batches } = await load(
       streamOf(
-        { type: 'header', offset: 42 },
+        header(42),
         store('store-s1'),
         level('SKU-1'),
         level('SKU-2'),
@@ -65,8 +72,8 @@ describe('openSnapshot', () => {
   });
 
   it('refuses a truncated stream and one whose counts do not match', async () => {
-    const header: SnapshotRecord = { type: 'header', offset: 1 };
-    await expect(load(streamOf(header, store('store-s1')))).rejects.toThrow(/before its end/);
-    await expect(load(streamOf(header, store('store-s1'), end(2, 0)))).rejects.toThrow(/announced/);
+    const first = header(1);
+    await expect(load(streamOf(first, store('store-s1')))).rejects.toThrow(/before its end/);
+    await expect(load(streamOf(first, store('store-s1'), end(2, 0)))).rejects.toThrow(/announced/);
   });
 });

@@ -1,14 +1,9 @@
-import {
-  ReplicaLevel,
-  ReplicaProduct,
-  ReplicaStore,
-  SnapshotCounts,
-  SnapshotRecord,
-} from './central.contract';
+import type { SnapshotCounts, SnapshotRecord, Store } from '../contract';
+import type { ReplicaLevel, ReplicaProduct } from './central.parsers';
 import { CentralProtocolError } from './sync.errors';
 
 export type SnapshotBatch =
-  | { kind: 'stores'; rows: ReplicaStore[] }
+  | { kind: 'stores'; rows: Store[] }
   | { kind: 'products'; rows: ReplicaProduct[] }
   | { kind: 'levels'; rows: ReplicaLevel[] };
 

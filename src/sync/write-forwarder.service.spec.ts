@@ -1,4 +1,4 @@
-import { levelsOfWriteResult } from './write-forwarder.service';
+import { appliedLevelsOf as levelsOfWriteResult } from './central.parsers';
 
 const applied = {
   productId: 'SKU-1',

@@ -1,18 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { CentralCircuit } from './central-circuit';
 import { CentralClient, ForwardingContext } from './central.client';
-import { levelOf, ReplicaLevel } from './central.contract';
+import type { StockUpdateRequest, StockWriteResult } from '../contract';
+import { appliedLevelsOf, parseStockWriteResult } from './central.parsers';
 import { CentralLink } from './central-link';
 import { ReplicaService } from './replica.service';
-import { StockUpdateBody, StockWriteGateway, StockWriteResult } from './stock-write.gateway';
-
-/** The levels a write result reports as applied (a single result, or the applied items of a batch). */
-export function levelsOfWriteResult(result: StockWriteResult): ReplicaLevel[] {
-  const items: object[] = 'results' in result ? result.results : [result];
-  return items
-    .filter((item) => (item as { applied?: unknown }).applied === true)
-    .map((item) => levelOf(item as Record<string, unknown>));
-}
+import { StockWriteGateway } from './stock-write.gateway';
 
 /**
  * Forwards a store's stock writes to central, the only place they can be decided, with the
@@ -32,20 +25,19 @@ export class WriteForwarder extends StockWriteGateway {
     super();
   }
 
-  async submit(update: StockUpdateBody, context: ForwardingContext): Promise<StockWriteResult> {
+  /** Answers central's body unchanged: it is central's decision, passed through. */
+  async submit(update: StockUpdateRequest, context: ForwardingContext): Promise<StockWriteResult> {
     // Checked before the circuit: a cut link is no evidence about central's health.
     this.link.assertOnline();
-    const result = (await this.circuit.execute(() =>
-      this.central.postStockUpdate(update, context),
-    )) as StockWriteResult;
-    await this.applyLocally(result);
-    return result;
+    const answer = await this.circuit.execute(() => this.central.postStockUpdate(update, context));
+    await this.applyLocally(answer);
+    return answer as StockWriteResult;
   }
 
   /** Central has committed: a local failure must not turn that into an error (the feed repairs it). */
-  private async applyLocally(result: StockWriteResult): Promise<void> {
+  private async applyLocally(answer: unknown): Promise<void> {
     try {
-      await this.replica.applyLevels(levelsOfWriteResult(result));
+      await this.replica.applyLevels(appliedLevelsOf(parseStockWriteResult(answer)));
     } catch (error) {
       this.logger.warn(
         `Could not apply central's answer to the replica; the feed will bring it: ${String(error)}`,

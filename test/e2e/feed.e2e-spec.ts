@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { EventSequencer } from '../../src/events/event-sequencer.service';
 import { EventsRepository } from '../../src/events/events.repository';
-import { EventType } from '../../src/events/inventory-event.entity';
+import { EventType } from '../../src/contract';
 import { createTestApp, KEYS, TestApp } from '../support/test-app';
 
 describe('event feed (central)', () => {
@@ -82,7 +82,11 @@ describe('event feed (central)', () => {
     await late.startTransaction();
     const appendOne = (runner: typeof early, marker: string) =>
       events.append(runner.manager, [
-        { type: EventType.StoreRegistered, storeId: 'store-s1', payload: { marker } },
+        {
+          type: EventType.StoreRegistered,
+          storeId: 'store-s1',
+          data: { storeId: 'store-s1', name: marker },
+        },
       ]);
     await appendOne(early, 'early'); // lower insertion id
     await appendOne(late, 'late'); // higher insertion id
@@ -92,7 +96,7 @@ describe('event feed (central)', () => {
     await settle();
     const firstRead = await central.http.get(`/v1/inventory/events?offset=${offset}`);
     expect(
-      firstRead.body.events.map((event: { data: { marker: string } }) => event.data.marker),
+      firstRead.body.events.map((event: { data: { name: string } }) => event.data.name),
     ).toEqual(['late']);
 
     await early.commitTransaction(); // the lower id commits after the higher one was read
@@ -101,7 +105,7 @@ describe('event feed (central)', () => {
       `/v1/inventory/events?offset=${firstRead.body.nextOffset}`,
     );
     expect(
-      secondRead.body.events.map((event: { data: { marker: string } }) => event.data.marker),
+      secondRead.body.events.map((event: { data: { name: string } }) => event.data.name),
     ).toEqual(['early']);
     expect(secondRead.body.events[0].offset).toBe(firstRead.body.nextOffset + 1);
     await early.release();

@@ -31,16 +31,3 @@ export class BulkProductResultDto {
   @ApiProperty({ type: [ProductResultDto] }) results: ProductResultDto[];
   @ApiProperty({ type: BulkSummaryDto }) summary: BulkSummaryDto;
 }
-
-export class StoreDto {
-  @ApiProperty({ example: 'store-s1' }) storeId: string;
-  @ApiProperty({ example: 'Main Street' }) name: string;
-  @ApiProperty({ example: '2026-11-24T10:00:00.000Z' }) createdAt: string;
-  @ApiProperty({ type: String, nullable: true }) lastHeartbeatAt: string | null;
-  @ApiProperty({
-    type: Number,
-    nullable: true,
-    description: 'Feed offset the store last reported.',
-  })
-  replicaOffset: number | null;
-}

@@ -9,12 +9,11 @@ import {
   Matches,
   ValidateNested,
 } from 'class-validator';
-import { PRICE_PATTERN, PRODUCT_ID_PATTERN } from '../../catalog/catalog.patterns';
+import { ProductIdField } from '../../common/dto/id-fields';
+import { PRICE_PATTERN } from '../../contract';
 
 export class NewProductDto {
-  @ApiProperty({ example: 'SKU-0001', pattern: PRODUCT_ID_PATTERN.source })
-  @IsString()
-  @Matches(PRODUCT_ID_PATTERN, { message: 'productId must be an upper-case SKU such as SKU-0001' })
+  @ProductIdField()
   productId: string;
 
   @ApiProperty({ example: 'Espresso beans 1 kg', minLength: 1, maxLength: 200 })

@@ -7,7 +7,7 @@ import {
   registerDecorator,
   ValidateIf,
 } from 'class-validator';
-import { PRICE_PATTERN } from '../../catalog/catalog.patterns';
+import { PRICE_PATTERN } from '../../contract';
 
 /** A PATCH that changes nothing is a mistake worth reporting. */
 function RequiresOneOf(fields: string[]): PropertyDecorator {

@@ -1,9 +1,8 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
-import { STORE_ID_PATTERN } from '../../catalog/catalog.patterns';
-
-export const MAX_FEED_PAGE = 1000;
+import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { StoreIdField } from '../../common/dto/id-fields';
+import { FEED_PAGE_MAX, FEED_WAIT_MAX_SECONDS } from '../../contract';
 
 export class FeedQueryDto {
   @ApiPropertyOptional({
@@ -18,44 +17,40 @@ export class FeedQueryDto {
   @Min(0)
   offset: number = 0;
 
-  @ApiPropertyOptional({ type: Number, default: 100, minimum: 1, maximum: MAX_FEED_PAGE })
+  @ApiPropertyOptional({ type: Number, default: 100, minimum: 1, maximum: FEED_PAGE_MAX })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
   @Min(1)
-  @Max(MAX_FEED_PAGE)
+  @Max(FEED_PAGE_MAX)
   limit: number = 100;
 
   @ApiPropertyOptional({
     type: Number,
     default: 0,
     minimum: 0,
-    maximum: 60,
+    maximum: FEED_WAIT_MAX_SECONDS,
     description:
-      'Seconds to hold the request when there is nothing new (long poll); capped by FEED_MAX_WAIT_SECONDS.',
+      'Seconds to hold the request when there is nothing new (long poll). Central holds it at most FEED_MAX_WAIT_SECONDS and says how long in the X-Feed-Wait-Seconds header.',
   })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
   @Min(0)
-  @Max(60)
+  @Max(FEED_WAIT_MAX_SECONDS)
   wait: number = 0;
 
-  @ApiPropertyOptional({
-    example: 'store-s1',
+  @StoreIdField({
+    optional: true,
     description: 'Only events of this store (catalog events always pass).',
   })
-  @IsOptional()
-  @Matches(STORE_ID_PATTERN, { message: 'storeId must be a store id such as store-s1' })
   storeId?: string;
 }
 
 export class SnapshotQueryDto {
-  @ApiPropertyOptional({
-    example: 'store-s1',
+  @StoreIdField({
+    optional: true,
     description: 'Only this store’s levels (the whole catalog is always included).',
   })
-  @IsOptional()
-  @Matches(STORE_ID_PATTERN, { message: 'storeId must be a store id such as store-s1' })
   storeId?: string;
 }

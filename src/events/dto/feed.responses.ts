@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { EventType } from '../inventory-event.entity';
+import { EventType } from '../../contract';
 
 export class FeedEventDto {
   @ApiProperty({ example: 1042, description: 'Gap-free, in commit order.' }) offset: number;

@@ -1,8 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
-import { MAX_ON_HAND } from '../stock-change';
-import { MovementKind } from '../stock-movement.entity';
-import { ExpectedVersionField, NoteField, ReferenceField } from './stock-fields';
+import { ExpectedVersionField, NoteField, ReferenceField } from '../../common/dto/stock-fields';
+import { MAX_ON_HAND, MovementKind } from '../../contract';
 
 export class SetStockCountDto {
   @ApiProperty({

@@ -1,59 +1,5 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-
-export class StockLevelDto {
-  @ApiProperty({ example: 'SKU-0001' }) productId: string;
-  @ApiProperty({ example: 'store-s1' }) storeId: string;
-  @ApiProperty({ example: 12 }) onHand: number;
-  @ApiProperty({ example: 2 }) reserved: number;
-  @ApiProperty({ example: 10, description: 'onHand - reserved; never negative.' })
-  available: number;
-  @ApiProperty({ example: 7, description: 'Row version; 0 when never written.' }) version: number;
-  @ApiProperty({ example: '2026-11-24T10:00:00.000Z', nullable: true, type: String }) updatedAt:
-    string | null;
-}
-
-export class StockUpdateResultDto extends StockLevelDto {
-  @ApiProperty({ example: true }) applied: true;
-}
-
-export class ItemErrorDto {
-  @ApiProperty({ example: 'insufficient_stock' }) code: string;
-  @ApiProperty({ example: 'Only 0 unit(s) of SKU-0001 are available at store-s1; 1 requested.' })
-  detail: string;
-  @ApiPropertyOptional({ example: 0 }) available?: number;
-  @ApiPropertyOptional({ example: 7 }) version?: number;
-}
-
-export class BatchItemResultDto {
-  @ApiProperty({ example: 0, description: 'Position of the item in the request.' }) index: number;
-  @ApiProperty({ example: 'SKU-0001' }) productId: string;
-  @ApiProperty({ example: 'store-s1' }) storeId: string;
-  @ApiProperty({ example: true }) applied: boolean;
-  @ApiPropertyOptional({ example: 11 }) onHand?: number;
-  @ApiPropertyOptional({ example: 2 }) reserved?: number;
-  @ApiPropertyOptional({ example: 9 }) available?: number;
-  @ApiPropertyOptional({ example: 8 }) version?: number;
-  @ApiPropertyOptional({ type: String, nullable: true }) updatedAt?: string | null;
-  @ApiPropertyOptional({ type: ItemErrorDto }) error?: ItemErrorDto;
-  @ApiPropertyOptional({
-    example: false,
-    description: 'true when the item was answered from its idempotency record.',
-  })
-  replayed?: boolean;
-}
-
-export class BatchSummaryDto {
-  @ApiProperty({ example: 2 }) total: number;
-  @ApiProperty({ example: 1 }) succeeded: number;
-  @ApiProperty({ example: 1 }) failed: number;
-}
-
-export class BatchUpdateResultDto {
-  @ApiProperty({ example: 'store-s1' }) storeId: string;
-  @ApiProperty({ example: false }) atomic: boolean;
-  @ApiProperty({ type: [BatchItemResultDto] }) results: BatchItemResultDto[];
-  @ApiProperty({ type: BatchSummaryDto }) summary: BatchSummaryDto;
-}
+import { ApiProperty, OmitType } from '@nestjs/swagger';
+import { StockLevelDto } from '../../common/dto/stock-level.responses';
 
 export class TotalsDto {
   @ApiProperty({ example: 30 }) onHand: number;
@@ -61,15 +7,8 @@ export class TotalsDto {
   @ApiProperty({ example: 28 }) available: number;
 }
 
-export class StoreLevelDto {
-  @ApiProperty({ example: 'store-s1' }) storeId: string;
-  @ApiProperty({ example: 12 }) onHand: number;
-  @ApiProperty({ example: 2 }) reserved: number;
-  @ApiProperty({ example: 10 }) available: number;
-  @ApiProperty({ example: 7 }) version: number;
-  @ApiProperty({ example: '2026-11-24T10:00:00.000Z', nullable: true, type: String }) updatedAt:
-    string | null;
-}
+/** A level inside a product's inventory: the product is the parent's. */
+export class StoreLevelDto extends OmitType(StockLevelDto, ['productId'] as const) {}
 
 export class ProductInventoryDto {
   @ApiProperty({ example: 'SKU-0001' }) productId: string;

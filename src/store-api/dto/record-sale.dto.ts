@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsInt, Max, Min } from 'class-validator';
-import { ProductIdField } from '../../inventory/dto/stock-fields';
-import { MAX_ON_HAND } from '../../inventory/stock-change';
+import { ProductIdField } from '../../common/dto/id-fields';
+import { MAX_ON_HAND } from '../../contract';
 
 export class RecordSaleDto {
   @ProductIdField()

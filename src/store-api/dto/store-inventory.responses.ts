@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { StockLevelDto } from '../../inventory/dto/stock.responses';
+import { StockLevelDto } from '../../common/dto/stock-level.responses';
 
 /** Central's level shape for one store, plus the product's name and price. */
 export class StoreStockLevelDto extends StockLevelDto {

@@ -1,11 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
-import { PRODUCT_ID_PATTERN } from '../../catalog/catalog.patterns';
+import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { ProductIdField } from '../../common/dto/id-fields';
 
 export class PurchaseDto {
-  @ApiProperty({ example: 'SKU-0001', pattern: PRODUCT_ID_PATTERN.source })
-  @IsString()
-  @Matches(PRODUCT_ID_PATTERN, { message: 'productId must be an upper-case SKU such as SKU-0001' })
+  @ProductIdField()
   productId: string;
 
   @ApiProperty({ example: 1, minimum: 1, maximum: 10000 })

@@ -5,32 +5,14 @@ import {
   IsOptional,
   IsString,
   Length,
-  Matches,
   Max,
   MaxLength,
   Min,
   NotEquals,
 } from 'class-validator';
-import { PRODUCT_ID_PATTERN, STORE_ID_PATTERN } from '../../catalog/catalog.patterns';
-import { MAX_ON_HAND } from '../stock-change';
+import { MAX_ON_HAND } from '../../contract';
 
 /** Field decorators shared by the single, batch and count bodies, so the rules cannot drift. */
-export const ProductIdField = () =>
-  applyDecorators(
-    ApiProperty({ example: 'SKU-0001', pattern: PRODUCT_ID_PATTERN.source }),
-    IsString(),
-    Matches(PRODUCT_ID_PATTERN, {
-      message: 'productId must be an upper-case SKU such as SKU-0001',
-    }),
-  );
-
-export const StoreIdField = () =>
-  applyDecorators(
-    ApiProperty({ example: 'store-s1', pattern: STORE_ID_PATTERN.source }),
-    IsString(),
-    Matches(STORE_ID_PATTERN, { message: 'storeId must be a store id such as store-s1' }),
-  );
-
 export const DeltaField = () =>
   applyDecorators(
     ApiProperty({

@@ -1,7 +1,6 @@
 import { ArgumentMetadata, Injectable, PipeTransform } from '@nestjs/common';
-import { createValidationPipe } from '../../common/http/validation';
-import { AdjustStockDto } from './adjust-stock.dto';
-import { BatchAdjustStockDto } from './batch-adjust-stock.dto';
+import { createValidationPipe } from '../http/validation';
+import { AdjustStockDto, BatchAdjustStockDto } from './stock-update.dto';
 
 /** POST /v1/inventory/updates takes a single change or a batch; the presence of `updates` decides which. */
 @Injectable()

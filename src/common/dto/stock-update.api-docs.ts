@@ -1,8 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiBody, ApiExtraModels, ApiOkResponse, getSchemaPath } from '@nestjs/swagger';
-import { AdjustStockDto } from './adjust-stock.dto';
-import { BatchAdjustStockDto } from './batch-adjust-stock.dto';
-import { BatchUpdateResultDto, StockUpdateResultDto } from './stock.responses';
+import { AdjustStockDto, BatchAdjustStockDto } from './stock-update.dto';
+import { BatchUpdateResultDto, StockUpdateResultDto } from './stock-level.responses';
 
 /**
  * The body and answer of POST .../inventory/updates: a single change or a batch, at central and

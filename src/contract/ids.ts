@@ -1,0 +1,17 @@
+/**
+ * The ids both sides speak. Central validates them at its edge, a store validates its own
+ * STORE_ID with the same pattern, and nobody else writes these expressions down.
+ */
+
+/** Body of a store id such as store-s1 (also the prefix of a STORE_API_KEYS entry). */
+export const STORE_ID_BODY = '[a-z0-9][a-z0-9-]{0,63}';
+/** A store id such as store-s1. */
+export const STORE_ID_PATTERN = new RegExp(`^${STORE_ID_BODY}$`);
+export const STORE_ID_EXAMPLE = 'store-s1';
+
+/** A SKU: upper-case letters, digits, dot, dash, underscore; starts with a letter or digit. */
+export const PRODUCT_ID_PATTERN = /^[A-Z0-9][A-Z0-9._-]{0,63}$/;
+export const PRODUCT_ID_EXAMPLE = 'SKU-0001';
+
+/** A non-negative amount with at most two decimals, as a string so it stays exact. */
+export const PRICE_PATTERN = /^\d{1,10}(\.\d{1,2})?$/;

@@ -1,0 +1,50 @@
+import { Injectable } from '@nestjs/common';
+import type { StoreRow } from '../database/table-rows';
+import { UnitOfWork } from '../database/unit-of-work';
+
+const COLUMNS = 's.id, s.name, s.created_at, s.last_heartbeat_at, s.replica_offset';
+
+/** A store with how far its replica is behind central's feed head (bigints, so strings). */
+export type StoreLagRow = StoreRow & {
+  head_offset: string;
+  lag_events: string | null;
+  lag_seconds: number | null;
+};
+
+/** Heartbeats and replica lag: the columns of `stores` that central's liveness owns. */
+@Injectable()
+export class StoreLivenessRepository {
+  constructor(private readonly unitOfWork: UnitOfWork) {}
+
+  /** Records a heartbeat; false when the store is unknown. */
+  async recordHeartbeat(storeId: string, replicaOffset: number): Promise<boolean> {
+    const [, affected]: [unknown, number] = await this.unitOfWork.manager.query(
+      `UPDATE stores SET last_heartbeat_at = now(), replica_offset = $2 WHERE id = $1`,
+      [storeId, replicaOffset],
+    );
+    return affected === 1;
+  }
+
+  /**
+   * Every store with its replica lag: events behind the feed head, and how long ago
+   * the oldest event it has not applied was committed. One statement, so head and lag agree.
+   */
+  async listWithLag(): Promise<StoreLagRow[]> {
+    return this.unitOfWork.manager.query(
+      `SELECT ${COLUMNS},
+              h.seq AS head_offset,
+              h.seq - s.replica_offset AS lag_events,
+              extract(epoch FROM now() - (SELECT sequenced_at FROM events WHERE seq = s.replica_offset + 1))::float8 AS lag_seconds
+       FROM stores s CROSS JOIN feed_head h
+       ORDER BY s.id`,
+    );
+  }
+
+  async lastHeartbeatAt(storeId: string): Promise<Date | null | undefined> {
+    const rows: { last_heartbeat_at: Date | null }[] = await this.unitOfWork.manager.query(
+      `SELECT last_heartbeat_at FROM stores WHERE id = $1`,
+      [storeId],
+    );
+    return rows[0]?.last_heartbeat_at;
+  }
+}
