@@ -28,7 +28,13 @@ async function main(): Promise<void> {
     config.databaseUrl = await embedded.start('inventory');
   }
 
-  const app = await createApp(config);
+  const app = await createApp(config).catch(async (error: unknown) => {
+    await embedded?.stop();
+    // Settings only checkable once the modules exist (STORE_WORKERS) fail like the others.
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(error.message);
+    process.exit(78); // EX_CONFIG
+  });
   await app.listen({ port: config.httpPort, host: config.host });
   logger.log(`Listening on http://${config.host}:${config.httpPort} (Swagger UI at /docs)`);
 

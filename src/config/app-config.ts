@@ -255,6 +255,13 @@ export class AppConfig {
   @Min(10)
   syncMaxBackoffMs = 5000;
 
+  /** Store node: the background workers to run (sync, heartbeat); all when unset. */
+  @Env('STORE_WORKERS')
+  @toList()
+  @IsOptional()
+  @IsString({ each: true })
+  storeWorkers?: string[];
+
   @Env('STORE_ID')
   @ValidateIf(isStore)
   @Matches(STORE_ID_PATTERN, { message: 'must be a store id such as store-s1' })

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ProductNotFoundError, StoreNotFoundError } from '../common/errors/not-found.errors';
 import { decodeCursor, Page, toPage } from '../common/pagination/cursor';
-import { AppConfig } from '../config/app-config';
+import { StoreNode } from '../sync/store-node';
 import { SyncProgress } from '../sync/sync-progress';
 import { ReplicaNotReadyError } from '../sync/sync.errors';
 import { StoreLevelView, StoreInventoryRepository } from './store-inventory.repository';
@@ -16,14 +16,14 @@ export interface StoreInventoryPageRequest {
 @Injectable()
 export class StoreInventoryService {
   constructor(
-    private readonly config: AppConfig,
+    private readonly node: StoreNode,
     private readonly progress: SyncProgress,
     private readonly inventory: StoreInventoryRepository,
   ) {}
 
   async list(request: StoreInventoryPageRequest): Promise<Page<StoreLevelView>> {
     this.assertReady();
-    const storeId = request.storeId ?? this.config.storeId!;
+    const storeId = request.storeId ?? this.node.storeId;
     await this.requireStore(storeId);
     const rows = await this.inventory.pageLevels(
       storeId,
@@ -39,7 +39,7 @@ export class StoreInventoryService {
   }
 
   /** Another store's level when `storeId` is given: the replica holds every store. */
-  async level(productId: string, storeId = this.config.storeId!): Promise<StoreLevelView> {
+  async level(productId: string, storeId = this.node.storeId): Promise<StoreLevelView> {
     this.assertReady();
     const level = await this.inventory.findLevel(productId, storeId);
     if (!level) throw new ProductNotFoundError(productId);

@@ -4,7 +4,7 @@ import { AdminOnly } from '../common/auth/auth.decorators';
 import { ApiAuthenticated, ApiProblems } from '../common/http/api-docs.decorators';
 import { CentralLink } from '../sync/central-link';
 import { SyncStatusService } from '../sync/sync-status.service';
-import { SyncService } from '../sync/sync.service';
+import { SyncWorker } from '../sync/sync.worker';
 import { ConnectivityDto } from './dto/connectivity.dto';
 import { SyncStatusDto } from './dto/sync-status.dto';
 
@@ -14,7 +14,7 @@ import { SyncStatusDto } from './dto/sync-status.dto';
 export class StoreSyncController {
   constructor(
     private readonly status: SyncStatusService,
-    private readonly sync: SyncService,
+    private readonly sync: SyncWorker,
     private readonly link: CentralLink,
   ) {}
 

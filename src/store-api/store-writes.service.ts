@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { assertMayWriteStore, type Principal } from '../common/auth/principal';
 import type { AuditContext } from '../common/http/audit-context';
-import { AppConfig } from '../config/app-config';
+import { StoreNode } from '../sync/store-node';
 import { MovementKind } from '../contract';
 import type { ForwardingContext } from '../sync/central.client';
 import type { StockUpdateRequest, StockWriteResult } from '../contract';
@@ -17,13 +17,13 @@ export interface Sale {
 @Injectable()
 export class StoreWritesService {
   constructor(
-    private readonly config: AppConfig,
+    private readonly node: StoreNode,
     private readonly gateway: StockWriteGateway,
   ) {}
 
   /** A sale at this store's till: a negative change of its own level. */
   recordSale(sale: Sale, principal: Principal, audit: AuditContext): Promise<StockWriteResult> {
-    const storeId = this.config.storeId!;
+    const storeId = this.node.storeId;
     assertMayWriteStore(principal, storeId);
     const change = {
       storeId,

@@ -1,6 +1,7 @@
 import { CircuitState } from 'cockatiel';
 import { loadConfig } from '../config/config.loader';
 import { CentralCircuit, circuitStateName } from './central-circuit';
+import { StoreNode } from './store-node';
 import { CentralRejectedError, CentralUnavailableError, UnavailableReason } from './sync.errors';
 
 const config = loadConfig({
@@ -18,7 +19,16 @@ const unreachable = () =>
 function circuit() {
   const retries = { inc: jest.fn() };
   const gauge = { set: jest.fn() };
-  return { circuit: new CentralCircuit(config, retries as never, gauge as never), retries, gauge };
+  return {
+    circuit: new CentralCircuit(
+      config,
+      StoreNode.fromConfig(config),
+      retries as never,
+      gauge as never,
+    ),
+    retries,
+    gauge,
+  };
 }
 
 describe('CentralCircuit', () => {

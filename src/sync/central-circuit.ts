@@ -14,6 +14,7 @@ import {
 } from 'cockatiel';
 import { Counter, Gauge } from 'prom-client';
 import { AppConfig } from '../config/app-config';
+import { StoreNode } from './store-node';
 import { CENTRAL_CIRCUIT_STATE, FORWARDED_WRITE_RETRIES } from './sync.metrics';
 import { CentralUnavailableError, UnavailableReason } from './sync.errors';
 
@@ -56,10 +57,11 @@ export class CentralCircuit {
 
   constructor(
     config: AppConfig,
+    node: StoreNode,
     @InjectMetric(FORWARDED_WRITE_RETRIES) retries: Counter<'store_id'>,
     @InjectMetric(CENTRAL_CIRCUIT_STATE) stateGauge: Gauge<'store_id'>,
   ) {
-    const labels = { store_id: config.storeId! };
+    const labels = { store_id: node.storeId };
     this.breaker = circuitBreaker(handleWhen(isTransient), {
       halfOpenAfter: config.circuitHalfOpenAfterMs,
       breaker: new ConsecutiveBreaker(config.circuitBreakerThreshold),

@@ -63,6 +63,10 @@ export class CentralLink {
     this.events.on(RESTORED, listener);
   }
 
+  offRestored(listener: () => void): void {
+    this.events.off(RESTORED, listener);
+  }
+
   recordAnswer(): void {
     this.lastAnswerAt = new Date();
     if (!this.answering) this.logger.log('Central answers again');

@@ -6,6 +6,7 @@ import { AppConfig } from '../config/app-config';
 import { IDEMPOTENCY_KEY_HEADER } from '../common/http/idempotency-key';
 import {
   FEED_PAGE_MAX,
+  FEED_WAIT_HEADER,
   type FeedPage,
   type HeartbeatAck,
   type HeartbeatRequest,
@@ -15,6 +16,7 @@ import {
 import { parseFeedPage, parseHeartbeatAck, parseSnapshotRecord } from './central.parsers';
 import { CentralLink } from './central-link';
 import { ndjsonValues } from './ndjson';
+import { StoreNode } from './store-node';
 import {
   CentralProblem,
   CentralProtocolError,
@@ -38,6 +40,12 @@ interface CentralRequest {
   headers?: Record<string, string>;
 }
 
+/** A page of the feed, and how long central was willing to hold the poll for it. */
+export interface FeedPoll {
+  page: FeedPage;
+  waitSeconds: number;
+}
+
 /** What a forwarded write carries besides its body. */
 export interface ForwardingContext {
   idempotencyKey: string;
@@ -53,11 +61,12 @@ export interface ForwardingContext {
 export class CentralClient {
   constructor(
     private readonly config: AppConfig,
+    private readonly node: StoreNode,
     private readonly link: CentralLink,
   ) {}
 
   /** Events after `offset`, long-polled: central holds the request until one commits or the wait ends. */
-  readFeed(offset: number, signal: AbortSignal): Promise<FeedPage> {
+  readFeed(offset: number, signal: AbortSignal): Promise<FeedPoll> {
     const wait = this.config.syncWaitSeconds;
     return this.call(
       {
@@ -66,7 +75,10 @@ export class CentralClient {
         timeoutMs: wait * 1000 + LONG_POLL_GRACE_MS,
       },
       signal,
-      async (response) => parseFeedPage(await response.json()),
+      async (response) => ({
+        page: parseFeedPage(await response.json()),
+        waitSeconds: Number(response.headers.get(FEED_WAIT_HEADER) ?? wait),
+      }),
     );
   }
 
@@ -86,7 +98,7 @@ export class CentralClient {
     return this.call(
       {
         method: 'POST',
-        path: `/v1/stores/${this.config.storeId}/heartbeat`,
+        path: `/v1/stores/${this.node.storeId}/heartbeat`,
         timeoutMs: this.config.forwardTimeoutMs,
         body: { replicaOffset } satisfies HeartbeatRequest,
       },
@@ -143,12 +155,12 @@ export class CentralClient {
   }
 
   private urlOf(path: string): string {
-    return `${this.config.centralUrl!.replace(/\/+$/, '')}${path}`;
+    return `${this.node.centralUrl}${path}`;
   }
 
   private initOf(request: CentralRequest, signal: AbortSignal): RequestInit {
     const headers: Record<string, string> = {
-      [API_KEY_HEADER]: this.config.centralApiKey!,
+      [API_KEY_HEADER]: this.node.centralApiKey,
       ...request.headers,
     };
     if (request.body === undefined) return { method: request.method, headers, signal };

@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import { Histogram } from 'prom-client';
 import { EntityManager } from 'typeorm';
-import { AppConfig } from '../config/app-config';
 import { UnitOfWork } from '../database/unit-of-work';
 import type { FeedPage, SnapshotRecord } from '../contract';
 import type { ReplicaLevel } from './central.parsers';
@@ -10,6 +9,7 @@ import { collapseToNewest, ReplicaChanges } from './replica-changes';
 import { ReplicaState, ReplicaStateRepository } from './replica-state.repository';
 import { ReplicaRepository } from './replica.repository';
 import { openSnapshot, SnapshotBatch } from './snapshot-batches';
+import { StoreNode } from './store-node';
 import { SyncProgress } from './sync-progress';
 import { SYNC_APPLY_DURATION } from './sync.metrics';
 
@@ -24,18 +24,14 @@ const SNAPSHOT_BATCH_SIZE = 5000;
  */
 @Injectable()
 export class ReplicaService {
-  private readonly storeId: string;
-
   constructor(
-    config: AppConfig,
+    private readonly node: StoreNode,
     private readonly unitOfWork: UnitOfWork,
     private readonly replica: ReplicaRepository,
     private readonly states: ReplicaStateRepository,
     private readonly progress: SyncProgress,
     @InjectMetric(SYNC_APPLY_DURATION) private readonly duration: Histogram<'store_id' | 'phase'>,
-  ) {
-    this.storeId = config.storeId!;
-  }
+  ) {}
 
   /**
    * Applies a page read after offset `from`. Returns false, applying nothing, when the replica
@@ -97,7 +93,7 @@ export class ReplicaService {
   }
 
   private async timed<T>(phase: 'page' | 'bootstrap', work: () => Promise<T>): Promise<T> {
-    const stop = this.duration.startTimer({ store_id: this.storeId, phase });
+    const stop = this.duration.startTimer({ store_id: this.node.storeId, phase });
     try {
       return await work();
     } finally {

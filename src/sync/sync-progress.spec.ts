@@ -1,5 +1,6 @@
 import { loadConfig } from '../config/config.loader';
 import { ReplicaState, ReplicaStateRepository } from './replica-state.repository';
+import { StoreNode } from './store-node';
 import { SyncProgress } from './sync-progress';
 
 const config = loadConfig({
@@ -21,7 +22,7 @@ async function progressAt(state: Partial<ReplicaState>): Promise<SyncProgress> {
         ...state,
       }),
   } as unknown as ReplicaStateRepository;
-  const progress = new SyncProgress(config, states, gauge(), gauge());
+  const progress = new SyncProgress(StoreNode.fromConfig(config), states, gauge(), gauge());
   await progress.onModuleInit();
   return progress;
 }

@@ -2,8 +2,8 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import { Interval } from '@nestjs/schedule';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import { Gauge } from 'prom-client';
-import { AppConfig } from '../config/app-config';
 import { ReplicaState, ReplicaStateRepository } from './replica-state.repository';
+import { StoreNode } from './store-node';
 import { REPLICA_LAG_EVENTS, REPLICA_LAG_SECONDS } from './sync.metrics';
 
 /** How often the lag gauges are refreshed while nothing else happens (lag in seconds grows alone). */
@@ -26,15 +26,17 @@ export class SyncProgress implements OnModuleInit {
   private currentAt: number | null = null;
   /** A long poll is parked at central while the replica is current: nothing new has committed. */
   private listening = false;
+  /** How long central holds this store's long polls: SYNC_WAIT_SECONDS, capped by central. */
+  private grantedWaitSeconds: number | null = null;
   private readonly labels: { store_id: string };
 
   constructor(
-    config: AppConfig,
+    node: StoreNode,
     private readonly states: ReplicaStateRepository,
     @InjectMetric(REPLICA_LAG_EVENTS) private readonly lagEventsGauge: Gauge<'store_id'>,
     @InjectMetric(REPLICA_LAG_SECONDS) private readonly lagSecondsGauge: Gauge<'store_id'>,
   ) {
-    this.labels = { store_id: config.storeId! };
+    this.labels = { store_id: node.storeId };
   }
 
   async onModuleInit(): Promise<void> {
@@ -63,6 +65,14 @@ export class SyncProgress implements OnModuleInit {
   stalenessMs(now = Date.now()): number | null {
     if (this.listening) return 0;
     return this.currentAt === null ? null : Math.max(0, now - this.currentAt);
+  }
+
+  get longPollSeconds(): number | null {
+    return this.grantedWaitSeconds;
+  }
+
+  recordLongPoll(waitSeconds: number): void {
+    this.grantedWaitSeconds = waitSeconds;
   }
 
   recordCommitted(state: ReplicaState): void {

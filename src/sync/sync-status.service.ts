@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { AppConfig } from '../config/app-config';
 import { CentralCircuit, CircuitStateName } from './central-circuit';
 import { CentralLink } from './central-link';
+import { StoreNode } from './store-node';
+import type { StoreWorkerStatus } from './store-worker';
+import { StoreWorkerRunner } from './store-worker.runner';
 import { SyncProgress } from './sync-progress';
 
 export interface SyncStatus {
@@ -16,23 +18,26 @@ export interface SyncStatus {
   circuitState: CircuitStateName;
   connectivity: 'online' | 'offline';
   centralReachable: boolean;
+  longPollSeconds: number | null;
+  workers: StoreWorkerStatus[];
 }
 
 /** The replica's progress and the link's health, for operators, tests and the demo. */
 @Injectable()
 export class SyncStatusService {
   constructor(
-    private readonly config: AppConfig,
+    private readonly node: StoreNode,
     private readonly progress: SyncProgress,
     private readonly link: CentralLink,
     private readonly circuit: CentralCircuit,
+    private readonly workers: StoreWorkerRunner,
   ) {}
 
   status(): SyncStatus {
     const committed = this.progress.committed;
     const stalenessMs = this.progress.stalenessMs();
     return {
-      storeId: this.config.storeId!,
+      storeId: this.node.storeId,
       replicaOffset: committed.appliedOffset,
       centralHeadOffset: committed.centralHead,
       lagEvents: this.progress.lagEvents,
@@ -43,6 +48,8 @@ export class SyncStatusService {
       circuitState: this.circuit.state,
       connectivity: this.link.online ? 'online' : 'offline',
       centralReachable: this.link.online && this.link.reachable,
+      longPollSeconds: this.progress.longPollSeconds,
+      workers: this.workers.statuses(),
     };
   }
 }

@@ -9,6 +9,8 @@ export const REPLICA_LAG_SECONDS = 'store_replica_lag_seconds';
 export const SYNC_APPLY_DURATION = 'store_sync_apply_duration_seconds';
 export const FORWARDED_WRITE_RETRIES = 'store_forwarded_write_retries_total';
 export const CENTRAL_CIRCUIT_STATE = 'store_central_circuit_state';
+export const STORE_WORKER_RESTARTS = 'store_worker_restarts_total';
+export const STORE_WORKER_UP = 'store_worker_up';
 
 // Every series carries store_id: apps that share one process (the e2e tests, the demo) share
 // prom-client's registry, and each store must keep its own series.
@@ -33,6 +35,16 @@ export const syncMetricProviders = [
     name: FORWARDED_WRITE_RETRIES,
     help: 'Attempts of forwarded writes repeated after a network error, timeout or 5xx from central',
     labelNames: ['store_id'],
+  }),
+  makeCounterProvider({
+    name: STORE_WORKER_RESTARTS,
+    help: 'Times a store background worker crashed and was started again',
+    labelNames: ['store_id', 'worker'],
+  }),
+  makeGaugeProvider({
+    name: STORE_WORKER_UP,
+    help: 'Whether a store background worker is running (1) or disabled, stopped or waiting to restart (0)',
+    labelNames: ['store_id', 'worker'],
   }),
   makeGaugeProvider({
     name: CENTRAL_CIRCUIT_STATE,

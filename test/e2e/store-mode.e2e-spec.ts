@@ -4,6 +4,7 @@ import { EventsRepository } from '../../src/events/events.repository';
 import {
   createProducts,
   createStores,
+  eventually,
   expectProblem,
   metricValue,
   openDb,
@@ -17,24 +18,6 @@ import { createTestApp, KEYS, TestApp } from '../support/test-app';
 const P1 = 'STORE-1';
 const P2 = 'STORE-2';
 const P3 = 'STORE-3';
-
-/** Bounded polling: convergence is awaited as a state, never as a fixed sleep. */
-async function eventually<T>(
-  probe: () => Promise<T>,
-  done: (value: T) => boolean,
-  what: string,
-  timeoutMs = 15_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (done(value)) return value;
-    if (Date.now() > deadline) {
-      throw new Error(`Timed out waiting for ${what}; last: ${JSON.stringify(value)}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 /** Everything a replica copies, in a comparable order. */
 async function replicatedState(db: Client) {

@@ -225,6 +225,24 @@ export async function waitForLockWaiters(
   throw new Error(`Fewer than ${count} requests ever waited on a lock`);
 }
 
+/** Bounded polling: convergence is awaited as a state, never as a fixed sleep. */
+export async function eventually<T>(
+  probe: () => Promise<T>,
+  done: (value: T) => boolean,
+  what: string,
+  timeoutMs = 15_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (done(value)) return value;
+    if (Date.now() > deadline) {
+      throw new Error(`Timed out waiting for ${what}; last: ${JSON.stringify(value)}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 /** Reads one sample of a Prometheus text exposition; 0 when the series does not exist yet. */
 export function metricValue(exposition: string, series: string): number {
   for (const line of exposition.split('\n')) {

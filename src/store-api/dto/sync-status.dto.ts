@@ -1,4 +1,20 @@
 import { ApiProperty } from '@nestjs/swagger';
+import type { StoreWorkerState, StoreWorkerStatus } from '../../sync/store-worker';
+
+export class StoreWorkerStatusDto implements StoreWorkerStatus {
+  @ApiProperty({ example: 'sync', description: 'Its name in STORE_WORKERS.' }) name: string;
+  @ApiProperty({
+    enum: ['running', 'restarting', 'stopped', 'disabled'],
+    example: 'running',
+    description:
+      'restarting: it crashed and waits to be started again; disabled: not in STORE_WORKERS.',
+  })
+  state: StoreWorkerState;
+  @ApiProperty({ example: 0, description: 'Times it crashed and was started again.' })
+  restarts: number;
+  @ApiProperty({ type: String, nullable: true, example: null }) lastError: string | null;
+  @ApiProperty({ type: String, nullable: true, example: null }) lastErrorAt: string | null;
+}
 
 export class SyncStatusDto {
   @ApiProperty({ example: 'store-s1' }) storeId: string;
@@ -80,4 +96,16 @@ export class SyncStatusDto {
       'Whether central answered this store’s last request. Information only: the store stays ready (GET /health/ready) without central and keeps serving reads from its replica.',
   })
   centralReachable: boolean;
+
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    example: 30,
+    description:
+      'How long central holds this store’s long polls: SYNC_WAIT_SECONDS, capped by central’s FEED_MAX_WAIT_SECONDS; null before the first poll.',
+  })
+  longPollSeconds: number | null;
+
+  @ApiProperty({ type: [StoreWorkerStatusDto] })
+  workers: StoreWorkerStatusDto[];
 }

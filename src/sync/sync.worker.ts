@@ -1,14 +1,10 @@
-import {
-  BeforeApplicationShutdown,
-  Injectable,
-  Logger,
-  OnApplicationBootstrap,
-} from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { Backoff, pause } from './backoff';
 import { CentralClient } from './central.client';
 import { CentralLink } from './central-link';
 import { ReplicaService } from './replica.service';
+import type { StoreWorker } from './store-worker';
 import { SyncProgress } from './sync-progress';
 import { CentralUnavailableError, FeedOffsetExpiredError, UnavailableReason } from './sync.errors';
 
@@ -28,10 +24,11 @@ function isLinkCut(error: unknown): boolean {
  * Failures are logged and retried after a jittered, growing pause; nothing stops it but shutdown.
  */
 @Injectable()
-export class SyncService implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly logger = new Logger(SyncService.name);
+export class SyncWorker implements StoreWorker, BeforeApplicationShutdown {
+  readonly name = 'sync';
+  private readonly logger = new Logger(SyncWorker.name);
+  /** Ends a forced bootstrap (an admin's request) at shutdown; the runner stops the loop. */
   private readonly shutdown = new AbortController();
-  private worker?: Promise<void>;
 
   constructor(
     private readonly config: AppConfig,
@@ -41,14 +38,8 @@ export class SyncService implements OnApplicationBootstrap, BeforeApplicationShu
     private readonly progress: SyncProgress,
   ) {}
 
-  onApplicationBootstrap(): void {
-    this.worker = this.runUntilShutdown();
-  }
-
-  /** Aborts the long poll in flight, so an app closes at once rather than when central answers. */
-  async beforeApplicationShutdown(): Promise<void> {
+  beforeApplicationShutdown(): void {
     this.shutdown.abort();
-    await this.worker;
   }
 
   /**
@@ -59,8 +50,8 @@ export class SyncService implements OnApplicationBootstrap, BeforeApplicationShu
     await this.bootstrap(this.shutdown.signal);
   }
 
-  private async runUntilShutdown(): Promise<void> {
-    const signal = this.shutdown.signal;
+  /** Until `signal` aborts, which also aborts the long poll in flight so the node stops at once. */
+  async run(signal: AbortSignal): Promise<void> {
     const backoff = Backoff.exponential(this.config.syncMaxBackoffMs);
     while (!signal.aborted) {
       try {
@@ -93,7 +84,8 @@ export class SyncService implements OnApplicationBootstrap, BeforeApplicationShu
     const startedAt = Date.now();
     this.progress.beginPoll();
     try {
-      const page = await this.central.readFeed(offset, signal);
+      const { page, waitSeconds } = await this.central.readFeed(offset, signal);
+      this.noteLongPoll(waitSeconds);
       if (page.headOffset < offset) {
         // Central's feed restarted below us (its database was replaced): our offsets mean nothing there.
         throw new FeedOffsetExpiredError(`central's head ${page.headOffset} is behind ${offset}`);
@@ -107,6 +99,18 @@ export class SyncService implements OnApplicationBootstrap, BeforeApplicationShu
     const elapsedMs = Date.now() - startedAt;
     if (this.progress.appliedOffset === offset && elapsedMs < MIN_EMPTY_POLL_MS) {
       await pause(MIN_EMPTY_POLL_MS - elapsedMs, signal);
+    }
+  }
+
+  /** Says once, not on every poll, when central holds polls for less than SYNC_WAIT_SECONDS. */
+  private noteLongPoll(waitSeconds: number): void {
+    if (waitSeconds === this.progress.longPollSeconds) return;
+    this.progress.recordLongPoll(waitSeconds);
+    if (waitSeconds < this.config.syncWaitSeconds) {
+      this.logger.warn(
+        `Central holds long polls for at most ${waitSeconds} s (its FEED_MAX_WAIT_SECONDS): ` +
+          `SYNC_WAIT_SECONDS=${this.config.syncWaitSeconds} is capped to that`,
+      );
     }
   }
 
