@@ -59,7 +59,13 @@ module.exports = {
   // testTimeout is a global option (ignored inside projects); e2e tests boot apps and race requests.
   testTimeout: 60000,
   projects: [
-    { ...project, displayName: 'unit', roots: ['<rootDir>/src'], testMatch: ['**/*.spec.ts'] },
+    {
+      ...project,
+      displayName: 'unit',
+      // test/lint: the import boundaries of src/, linted from deliberate violations.
+      roots: ['<rootDir>/src', '<rootDir>/test/lint'],
+      testMatch: ['**/*.spec.ts'],
+    },
     {
       ...project,
       displayName: 'e2e',
