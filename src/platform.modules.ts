@@ -1,4 +1,3 @@
-import { EventEmitterModule } from '@nestjs/event-emitter';
 import { ScheduleModule } from '@nestjs/schedule';
 import { AuthModule } from './common/auth/auth.module';
 import { AppConfig } from './config/app-config';
@@ -23,6 +22,5 @@ export function platformModules(config: AppConfig) {
     IdempotencyModule,
     HealthModule,
     ScheduleModule.forRoot(),
-    EventEmitterModule.forRoot(),
   ];
 }

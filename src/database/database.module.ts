@@ -11,14 +11,13 @@ import { UnitOfWork } from './unit-of-work';
   imports: [
     TypeOrmModule.forRootAsync({
       inject: [AppConfig],
-      useFactory: (config: AppConfig) => ({
-        ...dataSourceOptions(
+      // No entities: the schema lives in the migrations, rows are typed in table-rows.ts.
+      useFactory: (config: AppConfig) =>
+        dataSourceOptions(
           config.databaseUrl!,
           config.dbPoolSize,
           `inventory-${config.instanceName}`,
         ),
-        autoLoadEntities: true,
-      }),
       // Migrations run before anything else can touch the schema.
       dataSourceFactory: async (options) => {
         const dataSource = await new DataSource(options!).initialize();

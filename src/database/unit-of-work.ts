@@ -10,10 +10,6 @@ export class UnitOfWork {
     return this.dataSource.transaction(work);
   }
 
-  runRepeatableRead<T>(work: (tx: EntityManager) => Promise<T>): Promise<T> {
-    return this.dataSource.transaction('REPEATABLE READ', work);
-  }
-
   /** For reads and single statements that need no explicit transaction. */
   get manager(): EntityManager {
     return this.dataSource.manager;
