@@ -52,6 +52,28 @@ export class IdempotencyService {
   }
 
   /**
+   * Runs `work` at most once for the scope. A repeat of a completed scope answers the stored
+   * body (replayed) instead of running again. The work gets the claim to complete inside its own
+   * transaction (completeWithin); when it fails the claim is released, so a failure is never
+   * remembered and a retry runs the work again, while a success is never run twice.
+   */
+  async runOnce<T>(
+    scope: IdempotencyScope,
+    work: (claim: IdempotencyClaim) => Promise<T>,
+  ): Promise<{ result: T; replayed: boolean }> {
+    const outcome = await this.claim(scope);
+    if ('replay' in outcome) {
+      return { result: JSON.parse(outcome.replay.body) as T, replayed: true };
+    }
+    try {
+      return { result: await work(outcome.claim), replayed: false };
+    } catch (error) {
+      await this.release(outcome.claim);
+      throw error;
+    }
+  }
+
+  /**
    * Completes the claim with a success body inside the transaction that made the change, so the
    * change and its idempotency record commit or vanish together. The body is stored as the exact
    * JSON the framework will send (both use JSON.stringify). The caller sets `claim.response` to

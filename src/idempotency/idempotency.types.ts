@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import type { Principal } from '../common/auth/principal';
+import type { AuditContext } from '../common/http/audit-context';
 
 export enum IdempotencyStatus {
   InFlight = 'in_flight',
@@ -28,6 +30,15 @@ export class IdempotencyClaim {
 }
 
 export type ClaimOutcome = { claim: IdempotencyClaim } | { replay: StoredResponse };
+
+/** Everything a write needs to know about its request, handed from the controller to services. */
+export interface WriteContext {
+  principal: Principal;
+  /** Written to the ledger and the feed with the change. */
+  audit: AuditContext;
+  /** Present when the request carried an Idempotency-Key: completed inside the write's transaction. */
+  claim?: IdempotencyClaim;
+}
 
 /** Same method, path and body (keys in any order) give the same fingerprint. */
 export function fingerprintOf(method: string, path: string, body: unknown): string {

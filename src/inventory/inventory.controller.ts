@@ -11,16 +11,13 @@ import {
 } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ProductIdParam, StoreIdParam } from '../common/dto/id-fields';
-import { CurrentPrincipal } from '../common/auth/auth.decorators';
-import type { Principal } from '../common/auth/principal';
 import { ApiAuthenticated, ApiIdempotent, ApiProblems } from '../common/http/api-docs.decorators';
-import { Audit, type AuditContext } from '../common/http/audit-context';
 import { StockLevelDto, StockUpdateResultDto } from '../common/dto/stock-level.responses';
 import { StockUpdateBodyPipe } from '../common/dto/stock-update-body.pipe';
 import { ApiStockUpdateBody } from '../common/dto/stock-update.api-docs';
 import { AdjustStockDto, BatchAdjustStockDto } from '../common/dto/stock-update.dto';
-import { Idempotency } from '../idempotency/idempotency-claim.decorator';
-import type { IdempotencyClaim } from '../idempotency/idempotency.types';
+import type { WriteContext } from '../idempotency/idempotency.types';
+import { Write } from '../idempotency/write-context.decorator';
 import { StoreFilterPageQueryDto } from './dto/inventory-query.dto';
 import { SetStockCountDto } from './dto/set-stock-count.dto';
 import { InventoryPageDto, MovementPageDto, ProductInventoryDto } from './dto/stock.responses';
@@ -96,9 +93,7 @@ export class InventoryController {
   )
   update(
     @Body(StockUpdateBodyPipe) body: AdjustStockDto | BatchAdjustStockDto,
-    @CurrentPrincipal() principal: Principal,
-    @Audit() audit: AuditContext,
-    @Idempotency() claim?: IdempotencyClaim,
+    @Write() write: WriteContext,
   ) {
     if (body instanceof BatchAdjustStockDto) {
       const items = body.updates.map(({ reason, ...item }) => ({
@@ -106,16 +101,11 @@ export class InventoryController {
         kind: reason ?? MovementKind.Adjust,
       }));
       return body.atomic
-        ? this.stock.adjustBatchAtomically(body.storeId, items, principal, audit, claim)
-        : this.stock.adjustBatchIndependently(body.storeId, items, principal, audit);
+        ? this.stock.adjustBatchAtomically(body.storeId, items, write)
+        : this.stock.adjustBatchIndependently(body.storeId, items, write);
     }
     const { reason, idempotencyKey: _key, ...change } = body;
-    return this.stock.adjust(
-      { ...change, kind: reason ?? MovementKind.Adjust },
-      principal,
-      audit,
-      claim,
-    );
+    return this.stock.adjust({ ...change, kind: reason ?? MovementKind.Adjust }, write);
   }
 
   @Put(':productId/stores/:storeId')
@@ -135,11 +125,9 @@ export class InventoryController {
     @Param('productId', ProductIdParam) productId: string,
     @Param('storeId', StoreIdParam) storeId: string,
     @Body() body: SetStockCountDto,
-    @CurrentPrincipal() principal: Principal,
-    @Audit() audit: AuditContext,
-    @Idempotency() claim?: IdempotencyClaim,
+    @Write() write: WriteContext,
   ) {
     const { reason: _reason, ...count } = body;
-    return this.stock.setCount({ ...count, productId, storeId }, principal, audit, claim);
+    return this.stock.setCount({ ...count, productId, storeId }, write);
   }
 }

@@ -2,12 +2,17 @@ import { Injectable } from '@nestjs/common';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import { Counter } from 'prom-client';
 import { EntityManager } from 'typeorm';
-import { assertMayWriteStore, Principal } from '../common/auth/principal';
+import { assertMayWriteStore } from '../common/auth/principal';
 import { DomainError } from '../common/errors/domain.error';
 import type { AuditContext } from '../common/http/audit-context';
 import { UnitOfWork } from '../database/unit-of-work';
 import { IdempotencyService } from '../idempotency/idempotency.service';
-import { fingerprintOf, IdempotencyClaim, StoredResponse } from '../idempotency/idempotency.types';
+import {
+  fingerprintOf,
+  IdempotencyClaim,
+  StoredResponse,
+  WriteContext,
+} from '../idempotency/idempotency.types';
 import { STOCK_UPDATES_APPLIED, STOCK_UPDATES_REJECTED } from './inventory.metrics';
 import { VersionConflictError } from './inventory.errors';
 import {
@@ -41,14 +46,9 @@ export class StockService {
     @InjectMetric(STOCK_UPDATES_REJECTED) private readonly rejected: Counter<'reason'>,
   ) {}
 
-  async adjust(
-    change: StockChange,
-    principal: Principal,
-    audit: AuditContext,
-    claim?: IdempotencyClaim,
-  ): Promise<StockUpdateResult> {
-    assertMayWriteStore(principal, change.storeId);
-    return this.runClaimed(claim, (tx) => this.applyInTransaction(tx, change, audit));
+  async adjust(change: StockChange, write: WriteContext): Promise<StockUpdateResult> {
+    assertMayWriteStore(write.principal, change.storeId);
+    return this.runClaimed(write.claim, (tx) => this.applyInTransaction(tx, change, write.audit));
   }
 
   /**
@@ -58,13 +58,11 @@ export class StockService {
    */
   async setCount(
     count: Omit<StockChange, 'delta' | 'kind'> & { onHand: number },
-    principal: Principal,
-    audit: AuditContext,
-    claim?: IdempotencyClaim,
+    write: WriteContext,
   ): Promise<StockUpdateResult> {
-    assertMayWriteStore(principal, count.storeId);
+    assertMayWriteStore(write.principal, count.storeId);
     const { onHand, ...fields } = count;
-    return this.runClaimed(claim, async (tx) => {
+    return this.runClaimed(write.claim, async (tx) => {
       for (let attempt = 1; ; attempt++) {
         const current = await this.levels.lockLevel(tx, count.productId, count.storeId);
         const change = {
@@ -74,7 +72,7 @@ export class StockService {
           expectedVersion: fields.expectedVersion ?? current.version,
         };
         try {
-          return await this.applyInTransaction(tx, change, audit);
+          return await this.applyInTransaction(tx, change, write.audit);
         } catch (error) {
           const racedFirstWrite =
             error instanceof VersionConflictError &&
@@ -93,18 +91,16 @@ export class StockService {
   async adjustBatchAtomically(
     storeId: string,
     items: BatchItem[],
-    principal: Principal,
-    audit: AuditContext,
-    claim?: IdempotencyClaim,
+    write: WriteContext,
   ): Promise<BatchResult> {
-    assertMayWriteStore(principal, storeId);
+    assertMayWriteStore(write.principal, storeId);
     const ordered = items
       .map((item, index) => ({ item, index }))
       .sort((a, b) => compareIds(a.item.productId, b.item.productId));
-    return this.runClaimed(claim, async (tx) => {
+    return this.runClaimed(write.claim, async (tx) => {
       const results: BatchItemResult[] = [];
       for (const { item, index } of ordered) {
-        const level = await this.applyInTransaction(tx, { ...item, storeId }, audit).catch(
+        const level = await this.applyInTransaction(tx, { ...item, storeId }, write.audit).catch(
           (error: unknown) => {
             if (error instanceof DomainError) Object.assign(error.details, { itemIndex: index });
             throw error;
@@ -119,18 +115,18 @@ export class StockService {
   /**
    * Non-atomic: each item is its own transaction and its own idempotent operation, keyed by the
    * item's key or, failing that, by the request's key and the item's position, so a retried
-   * batch never applies an item twice.
+   * batch never applies an item twice. The request's own claim, if any, is completed at the
+   * HTTP edge with the whole answer.
    */
   async adjustBatchIndependently(
     storeId: string,
     items: BatchItem[],
-    principal: Principal,
-    audit: AuditContext,
+    write: WriteContext,
   ): Promise<BatchResult> {
-    assertMayWriteStore(principal, storeId);
+    assertMayWriteStore(write.principal, storeId);
     const results: BatchItemResult[] = [];
     for (const [index, item] of items.entries()) {
-      results.push(await this.applyBatchItem(storeId, item, index, audit));
+      results.push(await this.applyBatchItem(storeId, item, index, write.audit));
     }
     return batchResult(storeId, false, results);
   }
@@ -145,23 +141,16 @@ export class StockService {
     const key = itemKey ?? (audit.idempotencyKey && `${audit.idempotencyKey}#${index}`);
     const change = { ...fields, storeId };
     const identity = { index, productId: item.productId, storeId };
+    const apply = (itemAudit: AuditContext, claim?: IdempotencyClaim) =>
+      this.runClaimed(claim, (tx) => this.applyInTransaction(tx, change, itemAudit));
     try {
-      if (!key) return { ...identity, ...(await this.applyAlone(change, audit)) };
-      const outcome = await this.idempotency.claim({
-        actor: audit.actor,
-        key,
-        fingerprint: fingerprintOf('BATCH-ITEM', storeId, fields),
-      });
-      if ('replay' in outcome)
-        return {
-          ...identity,
-          ...(JSON.parse(outcome.replay.body) as StockUpdateResult),
-          replayed: true,
-        };
-      return {
-        ...identity,
-        ...(await this.applyAlone(change, { ...audit, idempotencyKey: key }, outcome.claim)),
-      };
+      if (!key) return { ...identity, ...(await apply(audit)) };
+      // A failed item is not remembered: a retried batch tries it again, but never re-applies a success.
+      const { result, replayed } = await this.idempotency.runOnce(
+        { actor: audit.actor, key, fingerprint: fingerprintOf('BATCH-ITEM', storeId, fields) },
+        (claim) => apply({ ...audit, idempotencyKey: key }, claim),
+      );
+      return { ...identity, ...result, ...(replayed ? { replayed } : {}) };
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
       return {
@@ -170,20 +159,6 @@ export class StockService {
         error: { code: error.code, detail: error.message, ...error.details },
       };
     }
-  }
-
-  private async applyAlone(
-    change: StockChange,
-    audit: AuditContext,
-    claim?: IdempotencyClaim,
-  ): Promise<StockUpdateResult> {
-    // A failed item is not remembered: a retried batch tries it again, but never re-applies a success.
-    return this.runClaimed(claim, (tx) => this.applyInTransaction(tx, change, audit)).catch(
-      async (error: unknown) => {
-        if (claim) await this.idempotency.release(claim);
-        throw error;
-      },
-    );
   }
 
   /** Runs the work in one transaction that also completes the idempotency claim, if any. */

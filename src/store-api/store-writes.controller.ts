@@ -1,13 +1,12 @@
 import { Body, Controller, HttpCode, HttpStatus, Post } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal } from '../common/auth/auth.decorators';
-import type { Principal } from '../common/auth/principal';
 import { ApiAuthenticated, ApiIdempotent, ApiProblems } from '../common/http/api-docs.decorators';
-import { Audit, type AuditContext } from '../common/http/audit-context';
 import { StockUpdateResultDto } from '../common/dto/stock-level.responses';
 import { StockUpdateBodyPipe } from '../common/dto/stock-update-body.pipe';
 import { ApiStockUpdateBody } from '../common/dto/stock-update.api-docs';
 import { AdjustStockDto, BatchAdjustStockDto } from '../common/dto/stock-update.dto';
+import type { WriteContext } from '../idempotency/idempotency.types';
+import { Write } from '../idempotency/write-context.decorator';
 import { RecordSaleDto } from './dto/record-sale.dto';
 import { StoreWritesService } from './store-writes.service';
 
@@ -39,12 +38,8 @@ export class StoreWritesController {
   @ApiOkResponse({ type: StockUpdateResultDto })
   @ApiIdempotent()
   @ApiForwardedProblems()
-  recordSale(
-    @Body() body: RecordSaleDto,
-    @CurrentPrincipal() principal: Principal,
-    @Audit() audit: AuditContext,
-  ) {
-    return this.writes.recordSale(body, principal, audit);
+  recordSale(@Body() body: RecordSaleDto, @Write() write: WriteContext) {
+    return this.writes.recordSale(body, write);
   }
 
   @Post('inventory/updates')
@@ -59,9 +54,8 @@ export class StoreWritesController {
   @ApiForwardedProblems()
   submitUpdate(
     @Body(StockUpdateBodyPipe) body: AdjustStockDto | BatchAdjustStockDto,
-    @CurrentPrincipal() principal: Principal,
-    @Audit() audit: AuditContext,
+    @Write() write: WriteContext,
   ) {
-    return this.writes.submitUpdate(body, principal, audit);
+    return this.writes.submitUpdate(body, write);
   }
 }

@@ -4,9 +4,8 @@ import { StoreIdParam } from '../common/dto/id-fields';
 import { CurrentPrincipal } from '../common/auth/auth.decorators';
 import { assertIsStore, type Principal } from '../common/auth/principal';
 import { ApiAuthenticated, ApiIdempotent, ApiProblems } from '../common/http/api-docs.decorators';
-import { Audit, type AuditContext } from '../common/http/audit-context';
-import { Idempotency } from '../idempotency/idempotency-claim.decorator';
-import type { IdempotencyClaim } from '../idempotency/idempotency.types';
+import type { WriteContext } from '../idempotency/idempotency.types';
+import { Write } from '../idempotency/write-context.decorator';
 import { StockUpdateResultDto } from '../common/dto/stock-level.responses';
 import { StockService } from '../inventory/stock.service';
 import { MovementKind } from '../contract';
@@ -56,9 +55,7 @@ export class StoresController {
   async purchase(
     @Param('storeId', StoreIdParam) storeId: string,
     @Body() body: PurchaseDto,
-    @CurrentPrincipal() principal: Principal,
-    @Audit() audit: AuditContext,
-    @Idempotency() claim?: IdempotencyClaim,
+    @Write() write: WriteContext,
   ) {
     await this.liveness.assertOnline(storeId);
     const sale = {
@@ -68,6 +65,6 @@ export class StoresController {
       kind: MovementKind.Sale,
       reference: body.reference,
     };
-    return this.stock.adjust(sale, principal, audit, claim);
+    return this.stock.adjust(sale, write);
   }
 }

@@ -9,14 +9,16 @@ export interface AuditContext {
   idempotencyKey?: string;
 }
 
+export function auditOf(request: AuthenticatedRequest): AuditContext {
+  const keys = idempotencyKeysOf(request);
+  return {
+    actor: request.principal.keyId,
+    requestId: String(request.id),
+    idempotencyKey: keys.header ?? keys.body,
+  };
+}
+
 export const Audit = createParamDecorator(
-  (_data: unknown, context: ExecutionContext): AuditContext => {
-    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    const keys = idempotencyKeysOf(request);
-    return {
-      actor: request.principal.keyId,
-      requestId: String(request.id),
-      idempotencyKey: keys.header ?? keys.body,
-    };
-  },
+  (_data: unknown, context: ExecutionContext): AuditContext =>
+    auditOf(context.switchToHttp().getRequest<AuthenticatedRequest>()),
 );
