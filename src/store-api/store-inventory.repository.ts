@@ -1,30 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { runPrepared } from '../database/prepared-statement';
+import type { Product, StockLevel } from '../contract';
+import { type LevelRow, type ProductRow, stockLevelOf } from '../database/table-rows';
 import { UnitOfWork } from '../database/unit-of-work';
 
 /** A level of one store in the replica, with the product's name and price. */
-export interface StoreLevelView {
-  productId: string;
-  storeId: string;
-  onHand: number;
-  reserved: number;
-  available: number;
-  version: number;
-  updatedAt: string | null;
-  name: string;
-  price: string;
-}
+export type StoreLevelView = StockLevel & Pick<Product, 'name' | 'price'>;
 
-interface StoreLevelRow {
-  product_id: string;
-  name: string;
-  price: string;
-  on_hand: number;
-  reserved: number;
-  available: number;
-  version: number;
-  updated_at: Date | null;
-}
+type StoreLevelRow = Omit<LevelRow, 'store_id'> & Pick<ProductRow, 'name' | 'price'>;
 
 /** Live products with the store's level; a level never written reads as zeros at version 0. */
 const LEVELS_OF_STORE = `
@@ -36,17 +19,7 @@ const LEVELS_OF_STORE = `
   WHERE p.deleted_at IS NULL`;
 
 function toView(storeId: string, row: StoreLevelRow): StoreLevelView {
-  return {
-    productId: row.product_id,
-    storeId,
-    onHand: row.on_hand,
-    reserved: row.reserved,
-    available: row.available,
-    version: row.version,
-    updatedAt: row.updated_at?.toISOString() ?? null,
-    name: row.name,
-    price: row.price,
-  };
+  return { ...stockLevelOf({ ...row, store_id: storeId }), name: row.name, price: row.price };
 }
 
 /** Local reads of the replica; they never need central. */
