@@ -233,6 +233,16 @@ export class AppConfig {
   @Max(10)
   forwardMaxRetries = 2;
 
+  /**
+   * Store node: no new attempt of a forwarded write starts after this; a write still without a
+   * definite answer then is answered 503 outcome_unknown.
+   */
+  @Env('FORWARD_DEADLINE')
+  @toDurationMs()
+  @IsInt({ message: 'must be a duration such as 10s' })
+  @Min(100)
+  forwardDeadlineMs = 10_000;
+
   /** Store node: consecutive failed forwarded writes that open the circuit to central. */
   @Env('CIRCUIT_BREAKER_THRESHOLD')
   @toInt()

@@ -15,3 +15,6 @@ export const PRODUCT_ID_EXAMPLE = 'SKU-0001';
 
 /** A non-negative amount with at most two decimals, as a string so it stays exact. */
 export const PRICE_PATTERN = /^\d{1,10}(\.\d{1,2})?$/;
+
+/** The longest Idempotency-Key anyone accepts (1 to this many visible ASCII characters). */
+export const IDEMPOTENCY_KEY_MAX_LENGTH = 200;

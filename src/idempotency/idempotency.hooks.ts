@@ -5,7 +5,7 @@ import { ApiKeyRegistry } from '../common/auth/api-key.registry';
 import { ValidationFailedError } from '../common/errors/common.errors';
 import { sendProblem } from '../common/errors/problem-details.filter';
 import { idempotencyKeysOf } from '../common/http/idempotency-key';
-import { IdempotencyKeyMismatchError } from './idempotency.errors';
+import { IdempotencyErrorCode, IdempotencyKeyMismatchError } from './idempotency.errors';
 import { IdempotencyService } from './idempotency.service';
 import { fingerprintOf, IdempotencyClaim } from './idempotency.types';
 
@@ -14,8 +14,16 @@ const MUTATING_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 /** Same bound as the body field; a key is an opaque token such as a UUID. */
 const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]{1,200}$/;
 
-/** Outcomes that say nothing about the request itself and so must not be replayed. */
-function isTransient(status: number): boolean {
+const IN_FLIGHT_CODE = `"code":"${IdempotencyErrorCode.InFlight}"`;
+
+/**
+ * Outcomes that say nothing final about the request itself and so must not be replayed: a
+ * 409 idempotency_in_flight (passed on from central) only says an attempt was still running.
+ */
+function isTransient(status: number, payload: unknown): boolean {
+  if (status === 409 && typeof payload === 'string' && payload.includes(IN_FLIGHT_CODE)) {
+    return true;
+  }
   return status === 401 || status === 403 || status === 429 || status >= 500;
 }
 
@@ -84,7 +92,7 @@ export class IdempotencyHooks implements OnModuleInit {
     const claim = request.idempotencyClaim;
     if (!claim || claim.response) return payload;
     request.idempotencyClaim = undefined;
-    if (isTransient(reply.statusCode) || typeof payload !== 'string') {
+    if (isTransient(reply.statusCode, payload) || typeof payload !== 'string') {
       await this.idempotency.release(claim);
     } else {
       await this.idempotency.complete(claim, { status: reply.statusCode, body: payload });

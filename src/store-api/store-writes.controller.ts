@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, HttpStatus, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, HttpStatus, Post, UseInterceptors } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiAuthenticated, ApiIdempotent, ApiProblems } from '../common/http/api-docs.decorators';
 import { StockUpdateResultDto } from '../common/dto/stock-level.responses';
@@ -8,6 +8,7 @@ import { AdjustStockDto, BatchAdjustStockDto } from '../common/dto/stock-update.
 import type { WriteContext } from '../idempotency/idempotency.types';
 import { Write } from '../idempotency/write-context.decorator';
 import { RecordSaleDto } from './dto/record-sale.dto';
+import { ForwardedKeyInterceptor } from './forwarded-key.interceptor';
 import { StoreWritesService } from './store-writes.service';
 
 /** What central may answer to a forwarded write, passed through unchanged, and the store's own 503. */
@@ -18,11 +19,15 @@ const ApiForwardedProblems = () =>
     [404, 'product_not_found, store_not_found'],
     [409, 'insufficient_stock (with available), version_conflict (with version)'],
     [422, 'quantity_out_of_range'],
-    [503, 'central_unavailable (link cut, circuit open, central down or too slow; with reason)'],
+    [
+      503,
+      'central_unavailable (not applied: link cut, circuit open, central unreachable; with reason), outcome_unknown (may have been applied: retry with the Idempotency-Key it names)',
+    ],
   );
 
 @ApiTags('store')
 @ApiAuthenticated()
+@UseInterceptors(ForwardedKeyInterceptor)
 @Controller('v1/store')
 export class StoreWritesController {
   constructor(private readonly writes: StoreWritesService) {}

@@ -1,10 +1,14 @@
 import { Injectable } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { assertMayWriteStore } from '../common/auth/principal';
 import { StoreNode } from '../sync/store-node';
 import { MovementKind } from '../contract';
 import type { ForwardingContext } from '../sync/central.client';
-import type { StockUpdateRequest, StockWriteResult } from '../contract';
+import {
+  IDEMPOTENCY_KEY_MAX_LENGTH,
+  type StockUpdateRequest,
+  type StockWriteResult,
+} from '../contract';
 import type { WriteContext } from '../idempotency/idempotency.types';
 import { StockWriteGateway } from '../sync/stock-write.gateway';
 
@@ -45,9 +49,17 @@ export class StoreWritesService {
 }
 
 /**
- * The caller's idempotency key, or a new one: fixed here, once per incoming request, so every
- * retry towards central carries the same key and central applies the write at most once.
+ * The caller's key (ForwardedKeyInterceptor gave every request one), and the key central sees.
+ * Central scopes keys by API key and only ever sees this store's, so the caller's identity goes
+ * into the key: two callers of one store using the same key stay two writes. Deterministic, so
+ * every retry carries the same key and central applies the write at most once.
  */
-function forwardingContextOf({ audit }: WriteContext): ForwardingContext {
-  return { idempotencyKey: audit.idempotencyKey ?? randomUUID(), requestId: audit.requestId };
+function forwardingContextOf({ principal, audit }: WriteContext): ForwardingContext {
+  const idempotencyKey = audit.idempotencyKey!;
+  const scoped = `${principal.keyId}/${idempotencyKey}`;
+  const centralKey =
+    scoped.length <= IDEMPOTENCY_KEY_MAX_LENGTH
+      ? scoped
+      : `${principal.keyId}/sha256:${createHash('sha256').update(idempotencyKey).digest('hex')}`;
+  return { idempotencyKey, centralKey, requestId: audit.requestId };
 }

@@ -48,7 +48,10 @@ export interface FeedPoll {
 
 /** What a forwarded write carries besides its body. */
 export interface ForwardingContext {
+  /** The key the caller knows (its own, or one generated for it and returned to it). */
   idempotencyKey: string;
+  /** The key central sees: the caller's, scoped to the caller (central only knows the store). */
+  centralKey: string;
   requestId: string;
 }
 
@@ -120,7 +123,7 @@ export class CentralClient {
         timeoutMs: this.config.forwardTimeoutMs,
         body,
         headers: {
-          [IDEMPOTENCY_KEY_HEADER]: context.idempotencyKey,
+          [IDEMPOTENCY_KEY_HEADER]: context.centralKey,
           'x-request-id': context.requestId,
         },
       },
@@ -148,6 +151,7 @@ export class CentralClient {
         cancel.signal,
       );
     } catch (error) {
+      // Past assertOnline the request was on its way: a failure now may have reached central.
       throw this.explain(error, request, signal);
     } finally {
       cancel.release();
@@ -171,7 +175,7 @@ export class CentralClient {
   /** Turns whatever a request threw into the domain error that says what went wrong. */
   private explain(error: unknown, request: CentralRequest, signal?: AbortSignal): unknown {
     if (error instanceof DomainError) return error;
-    if (!this.link.online) return linkCutError();
+    if (!this.link.online) return linkCutError(true);
     // The caller gave up (shutdown): let its own abort surface.
     if (signal?.aborted) return error;
     if (error instanceof SyntaxError) {
@@ -181,8 +185,13 @@ export class CentralClient {
       ? new CentralUnavailableError(
           UnavailableReason.Timeout,
           `no answer to ${request.method} ${request.path} within ${request.timeoutMs} ms`,
+          true,
         )
-      : new CentralUnavailableError(UnavailableReason.Unreachable, describeNetworkError(error));
+      : new CentralUnavailableError(
+          UnavailableReason.Unreachable,
+          describeNetworkError(error),
+          !neverConnected(error),
+        );
     this.link.recordNoAnswer(failure);
     return failure;
   }
@@ -217,6 +226,8 @@ async function assertSuccess(response: Response): Promise<void> {
     throw new CentralUnavailableError(
       UnavailableReason.ServerError,
       `central answered ${response.status}`,
+      true,
+      response.status,
     );
   }
   if (response.status === 401) {
@@ -246,6 +257,12 @@ async function problemOf(response: Response): Promise<CentralProblem> {
   throw new CentralProtocolError(
     `Central answered ${response.status} without a problem document: ${text.slice(0, 200)}`,
   );
+}
+
+/** Connection refused or no such host: not a byte reached central. */
+function neverConnected(error: unknown): boolean {
+  const code = (error as { cause?: { code?: unknown } }).cause?.code;
+  return code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN';
 }
 
 function isAbort(error: unknown): boolean {

@@ -3,6 +3,7 @@ import { DomainError, ErrorKind } from '../common/errors/domain.error';
 export enum SyncErrorCode {
   CentralUnavailable = 'central_unavailable',
   CentralProtocolError = 'central_protocol_error',
+  OutcomeUnknown = 'outcome_unknown',
   OffsetExpired = 'offset_expired',
   ReplicaNotReady = 'replica_not_ready',
 }
@@ -11,7 +12,7 @@ export enum SyncErrorCode {
 export enum UnavailableReason {
   /** The request never got an answer: connection refused, reset, DNS. */
   Unreachable = 'unreachable',
-  /** Central answered 5xx. */
+  /** Central (or a proxy in front of it) answered 5xx. */
   ServerError = 'server_error',
   Timeout = 'timeout',
   /** The link was cut on purpose (POST /v1/store/connectivity). */
@@ -28,6 +29,10 @@ const TRANSIENT_REASONS = new Set([
   UnavailableReason.Timeout,
 ]);
 
+/**
+ * A request to central that failed. `sent` says whether it may have reached central: a write
+ * that was sent and got no definite answer (a timeout, a reset, a 5xx) may have been applied.
+ */
 export class CentralUnavailableError extends DomainError {
   readonly kind = ErrorKind.Unavailable;
   readonly code = SyncErrorCode.CentralUnavailable;
@@ -35,20 +40,59 @@ export class CentralUnavailableError extends DomainError {
   constructor(
     readonly reason: UnavailableReason,
     detail: string,
+    readonly sent = false,
+    /** The HTTP status central answered, for a server error. */
+    readonly status?: number,
   ) {
     super(`Central cannot be reached (${reason}): ${detail}`, { reason });
   }
 
-  /** Failures that may pass on another attempt; the retry and the circuit breaker count only these. */
+  /** Failures that may pass on another attempt. */
   get transient(): boolean {
     return TRANSIENT_REASONS.has(this.reason);
   }
+
+  /** Whether a write it carried may have been applied (the answer to it is unknown). */
+  get outcomeUnknown(): boolean {
+    return this.sent && this.reason !== UnavailableReason.Unauthorised;
+  }
+
+  /**
+   * Evidence that central itself is unwell, which the circuit breaker counts: it cannot be
+   * reached, it is too slow, or it (or its proxy) is overloaded. A 500 is central failing on
+   * this one request, which another caller's request need not share, so it is not counted.
+   */
+  get centralUnwell(): boolean {
+    return this.transient && this.status !== 500;
+  }
 }
 
-export function linkCutError(): CentralUnavailableError {
+/**
+ * A forwarded write that may or may not have been applied at central: it was sent, and no
+ * definite answer came back before the deadline. Retrying with the same Idempotency-Key
+ * settles it: central replays the first outcome, or applies the write once.
+ */
+export class OutcomeUnknownError extends DomainError {
+  readonly kind = ErrorKind.Unavailable;
+  readonly code = SyncErrorCode.OutcomeUnknown;
+  override readonly retryAfterSeconds = 1;
+
+  constructor(idempotencyKey: string, cause: string) {
+    super(
+      `Central did not answer whether the write was applied (${cause}). It may have been. ` +
+        'Send the same request again with the same Idempotency-Key: the answer will then say ' +
+        'whether it was applied, and it is never applied twice.',
+      { idempotencyKey, resolution: 'retry_with_same_idempotency_key' },
+    );
+  }
+}
+
+/** `sent`: the link was cut while the request was on its way, not before it left. */
+export function linkCutError(sent = false): CentralUnavailableError {
   return new CentralUnavailableError(
     UnavailableReason.LinkCut,
     'the link to central is cut (POST /v1/store/connectivity)',
+    sent,
   );
 }
 

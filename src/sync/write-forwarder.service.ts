@@ -1,11 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { CentralCircuit } from './central-circuit';
+import { CentralCircuit, ForwardAttempts } from './central-circuit';
 import { CentralClient, ForwardingContext } from './central.client';
 import type { StockUpdateRequest, StockWriteResult } from '../contract';
 import { appliedLevelsOf, parseStockWriteResult } from './central.parsers';
 import { CentralLink } from './central-link';
 import { ReplicaService } from './replica.service';
 import { StockWriteGateway } from './stock-write.gateway';
+import { OutcomeUnknownError } from './sync.errors';
 
 /**
  * Forwards a store's stock writes to central, the only place they can be decided, with the
@@ -25,11 +26,28 @@ export class WriteForwarder extends StockWriteGateway {
     super();
   }
 
-  /** Answers central's body unchanged: it is central's decision, passed through. */
+  /**
+   * Answers central's body unchanged: it is central's decision, passed through. Says "not
+   * applied" (central's refusal, or central_unavailable) only when no attempt can have reached
+   * central; when one may have and none got a definite answer, says outcome_unknown.
+   */
   async submit(update: StockUpdateRequest, context: ForwardingContext): Promise<StockWriteResult> {
     // Checked before the circuit: a cut link is no evidence about central's health.
     this.link.assertOnline();
-    const answer = await this.circuit.execute(() => this.central.postStockUpdate(update, context));
+    const attempts: ForwardAttempts = { mayHaveApplied: false };
+    let answer: unknown;
+    try {
+      answer = await this.circuit.execute(
+        () => this.central.postStockUpdate(update, context),
+        attempts,
+      );
+    } catch (error) {
+      if (!attempts.mayHaveApplied) throw error;
+      throw new OutcomeUnknownError(
+        context.idempotencyKey,
+        error instanceof Error ? error.message : String(error),
+      );
+    }
     await this.applyLocally(answer);
     return answer as StockWriteResult;
   }

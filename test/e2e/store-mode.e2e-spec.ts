@@ -2,6 +2,7 @@ import type { Client } from 'pg';
 import { EventSequencer } from '../../src/events/event-sequencer.service';
 import { EventsRepository } from '../../src/events/events.repository';
 import {
+  actorOf,
   createProducts,
   createStores,
   eventually,
@@ -220,7 +221,13 @@ describe('store mode', () => {
        WHERE product_id = $1 AND store_id = $2 ORDER BY id DESC LIMIT 1`,
       [P1, S1],
     );
-    expect(ledger.rows[0]).toEqual({ kind: 'sale', delta: -3, idempotency_key: key });
+    // Central keeps keys apart per caller of the store: the caller's key id scopes it.
+    expect(ledger.rows[0]).toEqual({
+      kind: 'sale',
+      delta: -3,
+      idempotency_key: `${actorOf('admin', KEYS.admin)}/${key}`,
+    });
+    expect(sale.headers.get('idempotency-key')).toBe(key);
 
     await converged(S2);
     expect((await readLevel(S2, P1, S1)).body).toMatchObject({

@@ -21,6 +21,8 @@ export enum ErrorKind {
 export abstract class DomainError extends Error {
   abstract readonly kind: ErrorKind;
   abstract readonly code: string;
+  /** When set, the answer carries Retry-After: the caller should try again after this long. */
+  readonly retryAfterSeconds?: number;
 
   constructor(
     message: string,

@@ -1,0 +1,167 @@
+import type { Client } from 'pg';
+import {
+  actorOf,
+  createProducts,
+  createStores,
+  eventually,
+  expectProblem,
+  openDb,
+  receive,
+  S1,
+  uniqueKey,
+} from '../support/e2e';
+import type { HttpResponse } from '../support/http-client';
+import { StallProxy } from '../support/stall-proxy';
+import { createTestApp, KEYS, TestApp } from '../support/test-app';
+
+const P1 = 'FAULT-1';
+const STOCK = 1000;
+
+/**
+ * What a store tells its callers about forwarded writes when central stops answering, checked
+ * against central's ledger: "applied" is in the ledger exactly once, "not applied" is absent,
+ * and "unknown" names the key whose retry settles it.
+ */
+describe('store write outcomes while central is stalled', () => {
+  let central: TestApp;
+  let centralDb: Client;
+  let proxy: StallProxy;
+  let store: TestApp;
+
+  const admin = actorOf('admin', KEYS.admin);
+  const client = actorOf('client', KEYS.client);
+
+  beforeAll(async () => {
+    central = await createTestApp();
+    centralDb = await openDb(central);
+    await createStores(central, S1);
+    await createProducts(central, P1);
+    await receive(central, P1, S1, STOCK);
+    proxy = await StallProxy.start(central.baseUrl);
+    store = await createTestApp({
+      MODE: 'store',
+      STORE_ID: S1,
+      CENTRAL_URL: proxy.url,
+      CENTRAL_API_KEY: KEYS.storeS1,
+      STORE_WORKERS: 'sync',
+      SYNC_WAIT_SECONDS: '1',
+      FORWARD_TIMEOUT_MS: '250',
+      FORWARD_MAX_RETRIES: '10',
+      FORWARD_DEADLINE: '700ms',
+      // The breaker would turn unknown outcomes into refusals sooner; this test is about answers.
+      CIRCUIT_BREAKER_THRESHOLD: '1000',
+    });
+  });
+
+  afterAll(async () => {
+    await store.close();
+    await proxy.close();
+    await centralDb.end();
+    await central.close();
+  });
+
+  /** How many sale movements central's ledger holds under this central-side key. */
+  async function salesUnder(centralKey: string): Promise<number> {
+    const { rows } = await centralDb.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM stock_movements WHERE idempotency_key = $1 AND kind = 'sale'`,
+      [centralKey],
+    );
+    return rows[0].n;
+  }
+
+  const sell = (key?: string, apiKey: string = KEYS.admin) =>
+    store.http.post(
+      '/v1/store/sales',
+      { productId: P1, quantity: 1 },
+      { key: apiKey, headers: key ? { 'idempotency-key': key } : {} },
+    );
+
+  it('never says "not applied" of a write central applied, and an unknown one settles on retry', async () => {
+    proxy.stall();
+    const withKeys = Array.from({ length: 8 }, () => uniqueKey('stalled'));
+    const answers = Promise.all([
+      ...withKeys.map((key) => sell(key)),
+      ...Array.from({ length: 4 }, () => sell(undefined, KEYS.client)),
+    ]);
+    // Every attempt times out while central is stalled, until the deadline passes.
+    const settled = await answers;
+    proxy.resume();
+
+    const outcomes: { answer: HttpResponse; key: string; caller: string }[] = settled.map(
+      (answer, index) => ({
+        answer,
+        key: answer.headers.get('idempotency-key')!,
+        caller: index < withKeys.length ? admin : client,
+      }),
+    );
+    for (const [index, key] of withKeys.entries()) expect(outcomes[index].key).toBe(key);
+    for (const { answer, key } of outcomes) {
+      expect(key).toEqual(expect.any(String));
+      // Sent, with no answer from central: unknown, never "not applied".
+      expectProblem(answer, 503, 'outcome_unknown');
+      expect(answer.body).toMatchObject({ idempotencyKey: key });
+      expect(answer.headers.get('retry-after')).toBe('1');
+    }
+
+    // Central now runs what it held: each key at most once, whatever the number of attempts.
+    for (const { key, caller } of outcomes) {
+      await eventually(
+        () => salesUnder(`${caller}/${key}`),
+        (count) => count === 1,
+        `the held sale ${key} to be applied once`,
+      );
+    }
+
+    // Retrying with the key settles it: applied (once), and the store says so.
+    for (const { key, caller } of outcomes) {
+      const retry = await sell(key, caller === admin ? KEYS.admin : KEYS.client);
+      expect(retry.status).toBe(200);
+      expect(retry.body).toMatchObject({ productId: P1, storeId: S1, applied: true });
+      expect(retry.headers.get('idempotency-key')).toBe(key);
+      expect(await salesUnder(`${caller}/${key}`)).toBe(1);
+    }
+    const level = await central.http.get(`/v1/inventory/${P1}/stores/${S1}`);
+    expect(level.body.onHand).toBe(STOCK - outcomes.length);
+  });
+
+  it('says "not applied" only when central refused or the request never left', async () => {
+    const key = uniqueKey('short');
+    const refused = await store.http.post(
+      '/v1/store/sales',
+      { productId: P1, quantity: STOCK * 2 },
+      { headers: { 'idempotency-key': key } },
+    );
+    expectProblem(refused, 409, 'insufficient_stock');
+    expect(refused.headers.get('idempotency-key')).toBe(key);
+    expect(await salesUnder(`${admin}/${key}`)).toBe(0);
+
+    await store.http.post('/v1/store/connectivity', { online: false });
+    const cut = uniqueKey('cut');
+    const notSent = await sell(cut);
+    expectProblem(notSent, 503, 'central_unavailable');
+    expect(notSent.body.reason).toBe('link_cut');
+    expect(notSent.headers.get('idempotency-key')).toBe(cut);
+    await store.http.post('/v1/store/connectivity', { online: true });
+    expect(await salesUnder(`${admin}/${cut}`)).toBe(0);
+  });
+
+  it('keeps two callers of one store apart when they use the same key', async () => {
+    const key = uniqueKey('shared');
+    const first = await sell(key, KEYS.admin);
+    const second = await sell(key, KEYS.client);
+    expect(first.status).toBe(200);
+    expect(second.status).toBe(200);
+    expect(second.headers.get('idempotent-replayed')).toBeNull();
+    expect(second.body.version).toBe(first.body.version + 1);
+    // A third caller with another body is not told the key is taken.
+    const third = await store.http.post(
+      '/v1/store/sales',
+      { productId: P1, quantity: 2 },
+      { key: KEYS.storeS1, headers: { 'idempotency-key': key } },
+    );
+    expect(third.status).toBe(200);
+    expect(await salesUnder(`${admin}/${key}`)).toBe(1);
+    expect(await salesUnder(`${client}/${key}`)).toBe(1);
+    expect(await salesUnder(`${actorOf(S1, KEYS.storeS1)}/${key}`)).toBe(1);
+  });
+});
