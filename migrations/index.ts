@@ -1,5 +1,10 @@
 import { InitialSchema1732406400000 } from './1732406400000-InitialSchema';
 import { FeedAndReplicaState1732406500000 } from './1732406500000-FeedAndReplicaState';
+import { LedgerOnBehalfOf1733011200000 } from './1733011200000-LedgerOnBehalfOf';
 
 /** Every migration, oldest first. Add new ones here. */
-export const migrations = [InitialSchema1732406400000, FeedAndReplicaState1732406500000];
+export const migrations = [
+  InitialSchema1732406400000,
+  FeedAndReplicaState1732406500000,
+  LedgerOnBehalfOf1733011200000,
+];

@@ -16,5 +16,13 @@ export const PRODUCT_ID_EXAMPLE = 'SKU-0001';
 /** A non-negative amount with at most two decimals, as a string so it stays exact. */
 export const PRICE_PATTERN = /^\d{1,10}(\.\d{1,2})?$/;
 
+/**
+ * Sent by a store node with each forwarded write: the API key id of the store's caller, which
+ * central records in the ledger beside the store's own key. Only store keys may send it.
+ */
+export const ON_BEHALF_OF_HEADER = 'x-on-behalf-of';
+/** An API key id as the platform derives it: `<role or store id>:<10 hex digits>`. */
+export const KEY_ID_PATTERN = new RegExp(`^${STORE_ID_BODY}:[0-9a-f]{10}$`);
+
 /** The longest Idempotency-Key anyone accepts (1 to this many visible ASCII characters). */
 export const IDEMPOTENCY_KEY_MAX_LENGTH = 200;

@@ -132,6 +132,7 @@ export function toMovementView(row: MovementRow) {
     reference: row.reference,
     note: row.note,
     actor: row.actor,
+    onBehalfOf: row.on_behalf_of,
     idempotencyKey: row.idempotency_key,
     requestId: row.request_id,
     createdAt: row.created_at.toISOString(),

@@ -37,9 +37,10 @@ const LEVEL_EVENT_JSON = `jsonb_build_object(${Object.entries(LEVEL_EVENT_PAYLOA
 const WITH_LEDGER_AND_EVENT = `
   , movement AS (
     INSERT INTO stock_movements (product_id, store_id, kind, delta, on_hand_after, reserved_after,
-                                 version_after, reference, note, actor, idempotency_key, request_id)
+                                 version_after, reference, note, actor, idempotency_key, request_id,
+                                 on_behalf_of)
     SELECT product_id, store_id, $5::text, $3::int, on_hand, reserved, version, $6::text, $7::text,
-           $8::text, $9::text, $10::text
+           $8::text, $9::text, $10::text, $11::text
     FROM level
   ), event AS (
     INSERT INTO events (type, product_id, store_id, payload, idempotency_key, request_id)
@@ -191,6 +192,7 @@ export class StockLevelRepository {
       audit.actor,
       audit.idempotencyKey ?? null,
       audit.requestId,
+      audit.onBehalfOf ?? null,
     ]);
     if (rows[0]) markEventsAppended(tx);
     return rows[0] && stockLevelOf(rows[0]);

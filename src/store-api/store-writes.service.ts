@@ -61,5 +61,5 @@ function forwardingContextOf({ principal, audit }: WriteContext): ForwardingCont
     scoped.length <= IDEMPOTENCY_KEY_MAX_LENGTH
       ? scoped
       : `${principal.keyId}/sha256:${createHash('sha256').update(idempotencyKey).digest('hex')}`;
-  return { idempotencyKey, centralKey, requestId: audit.requestId };
+  return { idempotencyKey, centralKey, callerKeyId: principal.keyId, requestId: audit.requestId };
 }

@@ -7,6 +7,7 @@ import { IDEMPOTENCY_KEY_HEADER } from '../common/http/idempotency-key';
 import {
   FEED_PAGE_MAX,
   FEED_WAIT_HEADER,
+  ON_BEHALF_OF_HEADER,
   type FeedPage,
   type HeartbeatAck,
   type HeartbeatRequest,
@@ -52,6 +53,8 @@ export interface ForwardingContext {
   idempotencyKey: string;
   /** The key central sees: the caller's, scoped to the caller (central only knows the store). */
   centralKey: string;
+  /** The caller's API key id at the store, recorded in central's ledger. */
+  callerKeyId: string;
   requestId: string;
 }
 
@@ -124,6 +127,7 @@ export class CentralClient {
         body,
         headers: {
           [IDEMPOTENCY_KEY_HEADER]: context.centralKey,
+          [ON_BEHALF_OF_HEADER]: context.callerKeyId,
           'x-request-id': context.requestId,
         },
       },

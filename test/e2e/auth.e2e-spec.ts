@@ -1,6 +1,7 @@
 import type { Client } from 'pg';
 import {
   actorOf,
+  countRows,
   expectProblem,
   levelRow,
   S1,
@@ -154,5 +155,25 @@ describe('authentication and authorisation', () => {
     for (const row of rows as { actor: string }[]) {
       expect(Object.values(KEYS)).not.toContain(row.actor);
     }
+  });
+
+  it('records the caller a store node writes for, and lets only store keys name one', async () => {
+    const caller = actorOf('client', 'a-key-of-a-store-s2-till');
+    const onBehalf = (key: string, value: string) =>
+      update(
+        t,
+        { storeId: S2, productId: 'AUTH-3', delta: 1 },
+        { key, headers: { 'x-on-behalf-of': value } },
+      );
+    expect((await onBehalf(KEYS.storeS2, caller)).status).toBe(200);
+    const { rows } = await db.query(
+      `SELECT actor, on_behalf_of FROM stock_movements WHERE product_id = 'AUTH-3' ORDER BY id DESC LIMIT 1`,
+    );
+    expect(rows[0]).toEqual({ actor: actorOf('store-s2', KEYS.storeS2), on_behalf_of: caller });
+
+    const before = await countRows(db, 'stock_movements');
+    expectProblem(await onBehalf(KEYS.client, caller), 403, 'forbidden');
+    expectProblem(await onBehalf(KEYS.storeS2, 'anyone at all'), 400, 'validation_failed');
+    expect(await countRows(db, 'stock_movements')).toBe(before);
   });
 });

@@ -442,6 +442,7 @@ describe('single stock updates and counts', () => {
         reference: 'DN-77',
         note: 'pallet 2',
         actor: actorOf('client', KEYS.client),
+        onBehalfOf: null,
         idempotencyKey: null,
         requestId: 'trace-audit-0001',
         createdAt: response.body.updatedAt,

@@ -163,5 +163,17 @@ describe('store write outcomes while central is stalled', () => {
     expect(await salesUnder(`${admin}/${key}`)).toBe(1);
     expect(await salesUnder(`${client}/${key}`)).toBe(1);
     expect(await salesUnder(`${actorOf(S1, KEYS.storeS1)}/${key}`)).toBe(1);
+    // Central's ledger names both: the store's key as the actor, and the store's caller.
+    const { rows } = await centralDb.query(
+      `SELECT actor, on_behalf_of FROM stock_movements WHERE idempotency_key LIKE '%/' || $1
+       ORDER BY id`,
+      [key],
+    );
+    const storeKey = actorOf(S1, KEYS.storeS1);
+    expect(rows).toEqual([
+      { actor: storeKey, on_behalf_of: admin },
+      { actor: storeKey, on_behalf_of: client },
+      { actor: storeKey, on_behalf_of: storeKey },
+    ]);
   });
 });

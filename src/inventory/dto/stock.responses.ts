@@ -41,6 +41,13 @@ export class MovementDto {
     description: 'Id of the API key that made the change.',
   })
   actor: string;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: 'client:9b1c2d3e4f',
+    description: 'For a write forwarded by a store node: the id of the key that called the store.',
+  })
+  onBehalfOf: string | null;
   @ApiProperty({ type: String, nullable: true }) idempotencyKey: string | null;
   @ApiProperty({ type: String, nullable: true }) requestId: string | null;
   @ApiProperty({ example: '2026-11-24T10:00:00.000Z' }) createdAt: string;
