@@ -14,17 +14,23 @@ const MUTATING_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 /** Same bound as the body field; a key is an opaque token such as a UUID. */
 const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]{1,200}$/;
 
-const IN_FLIGHT_CODE = `"code":"${IdempotencyErrorCode.InFlight}"`;
-
 /**
  * Outcomes that say nothing final about the request itself and so must not be replayed: a
  * 409 idempotency_in_flight (passed on from central) only says an attempt was still running.
  */
 function isTransient(status: number, payload: unknown): boolean {
-  if (status === 409 && typeof payload === 'string' && payload.includes(IN_FLIGHT_CODE)) {
-    return true;
-  }
+  if (status === 409 && typeof payload === 'string') return problemCodeOf(payload) === IN_FLIGHT;
   return status === 401 || status === 403 || status === 429 || status >= 500;
+}
+
+const IN_FLIGHT: string = IdempotencyErrorCode.InFlight;
+
+function problemCodeOf(payload: string): unknown {
+  try {
+    return (JSON.parse(payload) as { code?: unknown } | null)?.code;
+  } catch {
+    return undefined;
+  }
 }
 
 export type IdempotentRequest = FastifyRequest & { idempotencyClaim?: IdempotencyClaim };

@@ -44,22 +44,50 @@ export class StoreWritesService {
    */
   submitUpdate(update: StockUpdateRequest, write: WriteContext): Promise<StockWriteResult> {
     assertMayWriteStore(write.principal, update.storeId);
-    return this.gateway.submit(update, forwardingContextOf(write));
+    return this.gateway.submit(
+      forwardedUpdate(update, write.principal.keyId),
+      forwardingContextOf(write),
+    );
   }
 }
 
 /**
- * The caller's key (ForwardedKeyInterceptor gave every request one), and the key central sees.
- * Central scopes keys by API key and only ever sees this store's, so the caller's identity goes
- * into the key: two callers of one store using the same key stay two writes. Deterministic, so
- * every retry carries the same key and central applies the write at most once.
+ * The key central sees for one of a caller's keys. Central scopes keys by API key and only ever
+ * sees this store's, so the caller's identity goes into the key: two callers of one store using
+ * the same key stay two writes. Deterministic, so every retry carries the same key and central
+ * applies the write at most once.
  */
+function centralKeyOf(callerKeyId: string, key: string): string {
+  const scoped = `${callerKeyId}/${key}`;
+  return scoped.length <= IDEMPOTENCY_KEY_MAX_LENGTH
+    ? scoped
+    : `${callerKeyId}/sha256:${createHash('sha256').update(key).digest('hex')}`;
+}
+
+/** The caller's key (ForwardedKeyInterceptor gave every request one), and the key central sees. */
 function forwardingContextOf({ principal, audit }: WriteContext): ForwardingContext {
   const idempotencyKey = audit.idempotencyKey!;
-  const scoped = `${principal.keyId}/${idempotencyKey}`;
-  const centralKey =
-    scoped.length <= IDEMPOTENCY_KEY_MAX_LENGTH
-      ? scoped
-      : `${principal.keyId}/sha256:${createHash('sha256').update(idempotencyKey).digest('hex')}`;
-  return { idempotencyKey, centralKey, callerKeyId: principal.keyId, requestId: audit.requestId };
+  return {
+    idempotencyKey,
+    centralKey: centralKeyOf(principal.keyId, idempotencyKey),
+    callerKeyId: principal.keyId,
+    requestId: audit.requestId,
+  };
+}
+
+/**
+ * The body as central gets it: the request's key travels (scoped) in the header alone, and the
+ * items' own keys of a non-atomic batch are scoped the same way.
+ */
+function forwardedUpdate(update: StockUpdateRequest, callerKeyId: string): StockUpdateRequest {
+  if (!('updates' in update)) {
+    const { idempotencyKey: _inHeader, ...single } = update;
+    return single;
+  }
+  const updates = update.updates.map(({ idempotencyKey, ...item }) =>
+    idempotencyKey === undefined
+      ? item
+      : { ...item, idempotencyKey: centralKeyOf(callerKeyId, idempotencyKey) },
+  );
+  return { ...update, updates };
 }

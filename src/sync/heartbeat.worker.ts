@@ -31,7 +31,8 @@ export class HeartbeatWorker implements StoreWorker {
       while (!signal.aborted) {
         const startedAt = Date.now();
         await this.beat(signal);
-        await pause(this.config.heartbeatIntervalMs - (Date.now() - startedAt), signal);
+        const elapsedMs = Date.now() - startedAt;
+        await pause(Math.max(0, this.config.heartbeatIntervalMs - elapsedMs), signal);
       }
     } finally {
       this.link.offRestored(beatNow);

@@ -47,7 +47,9 @@ async function* batchesOf(
       if (batch) yield batch;
       return assertComplete(record.counts, received);
     }
-    const { type, ...row } = record;
+    const { type, ...fields } = record;
+    // Snapshot products are the live ones; the replica keeps a deleted flag beside them.
+    const row = type === 'product' ? { ...fields, deleted: false } : fields;
     const kind = KIND_OF_RECORD[type];
     if (batch && (batch.kind !== kind || batch.rows.length >= size)) {
       yield batch;

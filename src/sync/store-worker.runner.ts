@@ -12,13 +12,15 @@ import { AppConfig } from '../config/app-config';
 import { ConfigError } from '../config/config.loader';
 import { Backoff, pause } from './backoff';
 import { StoreNode } from './store-node';
-import { STORE_WORKERS, StoreWorker, StoreWorkerStatus } from './store-worker';
+import { STORE_WORKER_LIST, StoreWorker, StoreWorkerStatus } from './store-worker';
 import { STORE_WORKER_RESTARTS, STORE_WORKER_UP } from './sync.metrics';
 
 /** The longest pause before a crashed worker is started again. */
 const MAX_RESTART_DELAY_MS = 30_000;
 /** A worker that ran this long before crashing starts again from the shortest pause. */
 const HEALTHY_RUN_MS = 60_000;
+/** How long shutdown waits for one worker to stop before it moves on without it. */
+const STOP_TIMEOUT_MS = 5_000;
 
 interface Supervised {
   worker: StoreWorker;
@@ -41,7 +43,7 @@ export class StoreWorkerRunner
   private readonly supervised: Supervised[];
 
   constructor(
-    @Inject(STORE_WORKERS) workers: StoreWorker[],
+    @Inject(STORE_WORKER_LIST) workers: StoreWorker[],
     private readonly config: AppConfig,
     private readonly node: StoreNode,
     @InjectMetric(STORE_WORKER_RESTARTS) private readonly restarts: Counter<'store_id' | 'worker'>,
@@ -85,7 +87,22 @@ export class StoreWorkerRunner
   async beforeApplicationShutdown(): Promise<void> {
     for (const entry of [...this.supervised].reverse()) {
       entry.stop.abort();
-      await entry.done;
+      await this.stopped(entry);
+    }
+  }
+
+  /** A worker that ignores its signal must not hold the node's shutdown forever. */
+  private async stopped(entry: Supervised): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((resolve) => {
+      timer = setTimeout(() => resolve('late'), STOP_TIMEOUT_MS);
+    });
+    const outcome = await Promise.race([entry.done, late]);
+    clearTimeout(timer);
+    if (outcome === 'late') {
+      this.logger.error(
+        `Store worker ${entry.worker.name} did not stop within ${STOP_TIMEOUT_MS} ms`,
+      );
     }
   }
 

@@ -4,7 +4,7 @@
  * in reverse order at shutdown, restarts one that crashes and reports their state.
  */
 export interface StoreWorker {
-  /** Its name in STORE_WORKERS, in GET /v1/store/sync/status and in metrics. */
+  /** Its name in STORE_WORKER_LIST, in GET /v1/store/sync/status and in metrics. */
   readonly name: string;
   /**
    * Does the job until `signal` aborts, handling the failures it expects (central down, link
@@ -15,7 +15,7 @@ export interface StoreWorker {
 }
 
 /** Injection token: every worker a store node has, in start order. */
-export const STORE_WORKERS = Symbol('STORE_WORKERS');
+export const STORE_WORKER_LIST = Symbol('STORE_WORKER_LIST');
 
 export type StoreWorkerState = 'running' | 'restarting' | 'stopped' | 'disabled';
 

@@ -9,7 +9,7 @@ import { ReplicaRepository } from './replica.repository';
 import { ReplicaService } from './replica.service';
 import { StockWriteGateway } from './stock-write.gateway';
 import { StoreNode } from './store-node';
-import { STORE_WORKERS, StoreWorker } from './store-worker';
+import { STORE_WORKER_LIST, StoreWorker } from './store-worker';
 import { StoreWorkerRunner } from './store-worker.runner';
 import { SyncProgress } from './sync-progress';
 import { SyncStatusService } from './sync-status.service';
@@ -32,7 +32,7 @@ import { WriteForwarder } from './write-forwarder.service';
     HeartbeatWorker,
     // Every background job of a store node, in start order; a new worker is one more entry.
     {
-      provide: STORE_WORKERS,
+      provide: STORE_WORKER_LIST,
       useFactory: (...workers: StoreWorker[]) => workers,
       inject: [SyncWorker, HeartbeatWorker],
     },

@@ -52,6 +52,8 @@ export class SyncWorker implements StoreWorker, BeforeApplicationShutdown {
 
   /** Until `signal` aborts, which also aborts the long poll in flight so the node stops at once. */
   async run(signal: AbortSignal): Promise<void> {
+    // Stopping the loop also ends a forced bootstrap, which the loop may be queued behind.
+    signal.addEventListener('abort', () => this.shutdown.abort(), { once: true });
     const backoff = Backoff.exponential(this.config.syncMaxBackoffMs);
     while (!signal.aborted) {
       try {

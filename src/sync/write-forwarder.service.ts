@@ -6,7 +6,7 @@ import { appliedLevelsOf, parseStockWriteResult } from './central.parsers';
 import { CentralLink } from './central-link';
 import { ReplicaService } from './replica.service';
 import { StockWriteGateway } from './stock-write.gateway';
-import { OutcomeUnknownError } from './sync.errors';
+import { CentralRejectedError, OutcomeUnknownError } from './sync.errors';
 
 /**
  * Forwards a store's stock writes to central, the only place they can be decided, with the
@@ -42,7 +42,9 @@ export class WriteForwarder extends StockWriteGateway {
         attempts,
       );
     } catch (error) {
-      if (!attempts.mayHaveApplied) throw error;
+      // Central's refusal under this key is final: had an earlier attempt been applied, central
+      // would have replayed it instead.
+      if (!attempts.mayHaveApplied || error instanceof CentralRejectedError) throw error;
       throw new OutcomeUnknownError(
         context.idempotencyKey,
         error instanceof Error ? error.message : String(error),

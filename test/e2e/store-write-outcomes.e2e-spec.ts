@@ -69,6 +69,15 @@ describe('store write outcomes while central is stalled', () => {
     return rows[0].n;
   }
 
+  /** How many movements of any kind central's ledger holds under this central-side key. */
+  async function countUnder(centralKey: string): Promise<number> {
+    const { rows } = await centralDb.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM stock_movements WHERE idempotency_key = $1`,
+      [centralKey],
+    );
+    return rows[0].n;
+  }
+
   const sell = (key?: string, apiKey: string = KEYS.admin) =>
     store.http.post(
       '/v1/store/sales',
@@ -175,5 +184,53 @@ describe('store write outcomes while central is stalled', () => {
       { actor: storeKey, on_behalf_of: client },
       { actor: storeKey, on_behalf_of: storeKey },
     ]);
+  });
+
+  it('forwards a body idempotencyKey and item keys scoped like the header', async () => {
+    const key = uniqueKey('body-key');
+    const single = await store.http.post(
+      '/v1/store/inventory/updates',
+      { storeId: S1, productId: P1, delta: 2, reason: 'receive', idempotencyKey: key },
+      { headers: { 'idempotency-key': key } },
+    );
+    expect(single.status).toBe(200);
+    expect(await countUnder(`${admin}/${key}`)).toBe(1);
+
+    const itemKey = uniqueKey('item');
+    const batch = (apiKey: string) =>
+      store.http.post(
+        '/v1/store/inventory/updates',
+        {
+          storeId: S1,
+          atomic: false,
+          updates: [{ productId: P1, delta: 1, reason: 'receive', idempotencyKey: itemKey }],
+        },
+        { key: apiKey },
+      );
+    for (const apiKey of [KEYS.admin, KEYS.client]) {
+      const answer = await batch(apiKey);
+      expect(answer.status).toBe(200);
+      expect(answer.body.results[0]).toMatchObject({ applied: true });
+      expect(answer.body.results[0].replayed).toBeUndefined();
+    }
+    expect(await countUnder(`${admin}/${itemKey}`)).toBe(1);
+    expect(await countUnder(`${client}/${itemKey}`)).toBe(1);
+  });
+
+  it('keeps central’s refusal when an earlier attempt of the same write timed out', async () => {
+    const key = uniqueKey('late-refusal');
+    proxy.stall();
+    // The first attempt times out in the stall; central comes back before the second.
+    const secondAttempt = proxy.whenMoreRequests('POST /v1/inventory/updates', 2);
+    const answer = store.http.post(
+      '/v1/store/sales',
+      { productId: P1, quantity: STOCK * 10 },
+      { headers: { 'idempotency-key': key } },
+    );
+    await secondAttempt;
+    proxy.resume();
+    // Central's refusal under the key is final, not an unknown outcome.
+    expectProblem(await answer, 409, 'insufficient_stock');
+    expect(await salesUnder(`${admin}/${key}`)).toBe(0);
   });
 });

@@ -42,6 +42,9 @@ describe('import boundaries', () => {
 
   it.each([
     ['src/sync/probe.ts', '../contract'],
+    ['src/sync/probe.ts', '../contract/events'],
+    ['src/inventory/probe.ts', '../contract/stores'],
+    ['src/store-api/dto/probe.ts', '../../contract/catalog'],
     ['src/store-api/probe.ts', '../common/dto/stock-update.dto'],
     ['src/store-api/probe.ts', '../sync/sync.worker'],
     ['src/admin/probe.ts', '../stores/dto/store-status.dto'],

@@ -11,6 +11,8 @@ export class StallProxy {
   private readonly connections = new Set<Socket>();
   private stalled = false;
   private readonly held: (() => void)[] = [];
+  private readonly seen = new Map<string, number>();
+  private readonly waiters: { requestLine: string; count: number; resolve: () => void }[] = [];
 
   private constructor(private readonly targetPort: number) {
     this.server = createServer((client) => this.relay(client));
@@ -25,6 +27,12 @@ export class StallProxy {
   get url(): string {
     const { port } = this.server.address() as { port: number };
     return `http://127.0.0.1:${port}`;
+  }
+
+  /** Resolves once `count` more requests starting with `requestLine` (e.g. `POST /path`) came in. */
+  whenMoreRequests(requestLine: string, count: number): Promise<void> {
+    const target = (this.seen.get(requestLine) ?? 0) + count;
+    return new Promise((resolve) => this.waiters.push({ requestLine, count: target, resolve }));
   }
 
   stall(): void {
@@ -42,6 +50,7 @@ export class StallProxy {
   }
 
   private relay(client: Socket): void {
+    client.on('data', (chunk: Buffer) => this.count(chunk.toString('latin1')));
     const upstream = connect(this.targetPort, '127.0.0.1');
     this.track(client);
     this.track(upstream);
@@ -56,6 +65,19 @@ export class StallProxy {
     from.on('end', () => later(() => to.end()));
     from.on('close', () => later(() => to.end()));
     from.on('error', () => undefined);
+  }
+
+  private count(bytes: string): void {
+    for (const waiter of [...this.waiters]) {
+      const requests = bytes.split(`${waiter.requestLine} HTTP/1.1`).length - 1;
+      if (requests === 0) continue;
+      const seen = (this.seen.get(waiter.requestLine) ?? 0) + requests;
+      this.seen.set(waiter.requestLine, seen);
+      if (seen >= waiter.count) {
+        this.waiters.splice(this.waiters.indexOf(waiter), 1);
+        waiter.resolve();
+      }
+    }
   }
 
   private track(socket: Socket): void {

@@ -26,11 +26,11 @@ function idField(pattern: RegExp, example: string, message: string, options: IdF
     pattern: pattern.source,
     description: options.description,
   };
+  // Query filters (optional) were only ever pattern-checked; body fields are strings first.
   return applyDecorators(
     ...(options.optional
       ? [ApiPropertyOptional(documentation), IsOptional()]
-      : [ApiProperty(documentation)]),
-    IsString(),
+      : [ApiProperty(documentation), IsString()]),
     Matches(pattern, { message }),
   );
 }

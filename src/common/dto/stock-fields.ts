@@ -10,7 +10,7 @@ import {
   Min,
   NotEquals,
 } from 'class-validator';
-import { MAX_ON_HAND } from '../../contract';
+import { IDEMPOTENCY_KEY_MAX_LENGTH, MAX_ON_HAND } from '../../contract';
 
 /** Field decorators shared by the single, batch and count bodies, so the rules cannot drift. */
 export const DeltaField = () =>
@@ -70,9 +70,9 @@ export const IdempotencyKeyField = (description: string) =>
     ApiPropertyOptional({
       example: '7f9c2a1e-4b1d-4c59-9a57-0c7f1d2e3b4a',
       description,
-      maxLength: 200,
+      maxLength: IDEMPOTENCY_KEY_MAX_LENGTH,
     }),
     IsOptional(),
     IsString(),
-    Length(1, 200),
+    Length(1, IDEMPOTENCY_KEY_MAX_LENGTH),
   );
