@@ -5,15 +5,22 @@ import {
   NestInterceptor,
   OnModuleInit,
 } from '@nestjs/common';
-import { HttpAdapterHost } from '@nestjs/core';
+import { HttpAdapterHost, Reflector } from '@nestjs/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { from, Observable, of, switchMap } from 'rxjs';
+import { catchError, from, Observable, of, switchMap, throwError } from 'rxjs';
 import type { Principal } from '../common/auth/principal';
 import { ValidationFailedError } from '../common/errors/common.errors';
 import { idempotencyKeysOf } from '../common/http/idempotency-key';
 import { IdempotencyKeyMismatchError } from './idempotency.errors';
 import { IdempotencyService } from './idempotency.service';
-import { fingerprintOf, IdempotencyClaim, StoredResponse } from './idempotency.types';
+import {
+  ClaimState,
+  fingerprintOf,
+  IdempotencyClaim,
+  ReplayInstead,
+  StoredResponse,
+} from './idempotency.types';
+import { CLAIMED_IN_TRANSACTION } from './write-context.decorator';
 
 export const REPLAYED_HEADER = 'idempotent-replayed';
 const MUTATING_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -34,8 +41,9 @@ export type IdempotentRequest = FastifyRequest & {
 /**
  * Idempotency at the HTTP edge, for every mutating route: a request carrying a key is claimed
  * before it runs, and its response is stored from the exact bytes sent (onSend), so a replay
- * answers with the same status and body. Handlers that change stock complete the claim inside
- * their own transaction instead (see IdempotencyService.completeWithin).
+ * answers with the same status and body. Routes marked @ClaimedInTransaction() (stock writes)
+ * claim and complete the key inside their own transaction instead (see
+ * IdempotencyService.runInTransaction): here their claim is only checked and left pending.
  *
  * The claim is a global interceptor, not a Fastify hook, because interceptors run after every
  * guard: a request is authenticated, authorised and throttled before it may claim a key or be
@@ -45,6 +53,7 @@ export type IdempotentRequest = FastifyRequest & {
 export class IdempotencyHooks implements NestInterceptor, OnModuleInit {
   constructor(
     private readonly adapterHost: HttpAdapterHost,
+    private readonly reflector: Reflector,
     private readonly idempotency: IdempotencyService,
   ) {}
 
@@ -59,22 +68,35 @@ export class IdempotencyHooks implements NestInterceptor, OnModuleInit {
     const http = context.switchToHttp();
     const request = http.getRequest<IdempotentRequest>();
     const reply = http.getResponse<FastifyReply>();
-    return from(this.claimOrReplay(request)).pipe(
-      switchMap((replay) => (replay ? of(this.sendReplay(reply, replay)) : next.handle())),
+    const inTransaction =
+      this.reflector.get<boolean | undefined>(CLAIMED_IN_TRANSACTION, context.getHandler()) ===
+      true;
+    const replay = (stored: StoredResponse) => of(this.sendReplay(reply, stored));
+    return from(this.claimOrReplay(request, inTransaction)).pipe(
+      switchMap((stored) => (stored ? replay(stored) : next.handle())),
+      catchError((error: unknown) =>
+        error instanceof ReplayInstead ? replay(error.response) : throwError(() => error),
+      ),
     );
   }
 
   /** Claims the request's key (on the request, for the handler), or gives the stored response. */
-  private async claimOrReplay(request: IdempotentRequest): Promise<StoredResponse | undefined> {
+  private async claimOrReplay(
+    request: IdempotentRequest,
+    inTransaction: boolean,
+  ): Promise<StoredResponse | undefined> {
     // No principal on public routes: they have no actor to scope a key to.
     if (!MUTATING_METHODS.has(request.method) || !request.principal) return undefined;
     const key = this.keyOf(request);
     if (!key) return undefined;
-    const outcome = await this.idempotency.claim({
+    const scope = {
       actor: request.principal.keyId,
       key,
       fingerprint: fingerprintOf(request.method, request.url, request.body),
-    });
+    };
+    const outcome = inTransaction
+      ? await this.idempotency.pendingClaim(scope)
+      : await this.idempotency.claim(scope);
     if ('replay' in outcome) return outcome.replay;
     request.idempotencyClaim = outcome.claim;
     return undefined;
@@ -97,12 +119,19 @@ export class IdempotencyHooks implements NestInterceptor, OnModuleInit {
     payload: unknown,
   ): Promise<unknown> {
     const claim = request.idempotencyClaim;
-    if (!claim || claim.response) return payload;
+    if (!claim || claim.response || claim.state === ClaimState.Refused) return payload;
     request.idempotencyClaim = undefined;
-    if (isTransient(reply.statusCode) || typeof payload !== 'string') {
-      await this.idempotency.release(claim);
+    const response =
+      isTransient(reply.statusCode) || typeof payload !== 'string'
+        ? undefined
+        : { status: reply.statusCode, body: payload };
+    if (claim.state === ClaimState.Pending) {
+      // Refused before the write claimed the key (validation, a lookup): nothing to release.
+      if (response) await this.idempotency.record(claim, response);
+    } else if (response) {
+      await this.idempotency.complete(claim, response);
     } else {
-      await this.idempotency.complete(claim, { status: reply.statusCode, body: payload });
+      await this.idempotency.release(claim);
     }
     return payload;
   }
