@@ -15,7 +15,7 @@ export interface ExistingKey {
 
 /**
  * Inserts the claim, or takes over an expired record or a same-request claim abandoned by a dead
- * process ($4: TTL, $5: lock timeout, in ms). `$source` yields the row to insert.
+ * process ($4: TTL, $5: lock timeout, in ms). `source` yields the row to insert ($1 to $3).
  */
 const claimStatement = (source: string) =>
   `INSERT INTO idempotency_keys (actor, key, fingerprint, status)
