@@ -10,6 +10,20 @@ export class UnitOfWork {
     return this.dataSource.transaction(work);
   }
 
+  /**
+   * Runs `work` inside `tx` under a savepoint: when it throws, what it did is undone and the
+   * transaction can go on (and commit what was done before the savepoint).
+   */
+  async undoable<T>(tx: EntityManager, work: () => Promise<T>): Promise<T> {
+    await tx.query('SAVEPOINT undoable');
+    try {
+      return await work();
+    } catch (error) {
+      await tx.query('ROLLBACK TO SAVEPOINT undoable');
+      throw error;
+    }
+  }
+
   /** For reads and single statements that need no explicit transaction. */
   get manager(): EntityManager {
     return this.dataSource.manager;

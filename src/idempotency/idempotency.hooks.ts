@@ -1,13 +1,26 @@
-import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import { HttpAdapterHost } from '@nestjs/core';
+import {
+  CallHandler,
+  ExecutionContext,
+  Injectable,
+  NestInterceptor,
+  OnModuleInit,
+} from '@nestjs/common';
+import { HttpAdapterHost, Reflector } from '@nestjs/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { ApiKeyRegistry } from '../common/auth/api-key.registry';
+import { catchError, from, Observable, of, switchMap, throwError } from 'rxjs';
+import type { Principal } from '../common/auth/principal';
 import { ValidationFailedError } from '../common/errors/common.errors';
-import { sendProblem } from '../common/errors/problem-details.filter';
 import { idempotencyKeysOf } from '../common/http/idempotency-key';
 import { IdempotencyErrorCode, IdempotencyKeyMismatchError } from './idempotency.errors';
 import { IdempotencyService } from './idempotency.service';
-import { fingerprintOf, IdempotencyClaim } from './idempotency.types';
+import {
+  ClaimState,
+  fingerprintOf,
+  IdempotencyClaim,
+  ReplayInstead,
+  StoredResponse,
+} from './idempotency.types';
+import { CLAIMED_IN_TRANSACTION } from './write-context.decorator';
 
 export const REPLAYED_HEADER = 'idempotent-replayed';
 const MUTATING_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -33,61 +46,85 @@ function problemCodeOf(payload: string): unknown {
   }
 }
 
-export type IdempotentRequest = FastifyRequest & { idempotencyClaim?: IdempotencyClaim };
+/** `principal` is set by the ApiKeyGuard, except on public routes. */
+export type IdempotentRequest = FastifyRequest & {
+  principal?: Principal;
+  idempotencyClaim?: IdempotencyClaim;
+};
 
 /**
  * Idempotency at the HTTP edge, for every mutating route: a request carrying a key is claimed
  * before it runs, and its response is stored from the exact bytes sent (onSend), so a replay
- * answers with the same status and body. Handlers that change stock complete the claim inside
- * their own transaction instead (see IdempotencyService.completeWithin).
+ * answers with the same status and body. Routes marked @ClaimedInTransaction() (stock writes)
+ * claim and complete the key inside their own transaction instead (see
+ * IdempotencyService.runInTransaction): here their claim is only checked and left pending.
+ *
+ * The claim is a global interceptor, not a Fastify hook, because interceptors run after every
+ * guard: a request is authenticated, authorised and throttled before it may claim a key or be
+ * answered with a replay (or with this class's own errors), and a refused one leaves no record.
  */
 @Injectable()
-export class IdempotencyHooks implements OnModuleInit {
-  private readonly logger = new Logger(IdempotencyHooks.name);
-
+export class IdempotencyHooks implements NestInterceptor, OnModuleInit {
   constructor(
     private readonly adapterHost: HttpAdapterHost,
-    private readonly keys: ApiKeyRegistry,
+    private readonly reflector: Reflector,
     private readonly idempotency: IdempotencyService,
   ) {}
 
   onModuleInit(): void {
     const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
-    fastify.addHook('preHandler', (request, reply) => this.claimOrReplay(request, reply));
     fastify.addHook('onSend', (request, reply, payload) =>
       this.recordOutcome(request, reply, payload),
     );
   }
 
-  private async claimOrReplay(request: IdempotentRequest, reply: FastifyReply): Promise<void> {
-    if (!MUTATING_METHODS.has(request.method)) return;
-    const principal = this.keys.principalOf(request);
-    if (!principal) return; // the auth guard answers 401 later
-    try {
-      const key = this.keyOf(request);
-      if (!key) return;
-      const scope = {
-        actor: principal.keyId,
-        key,
-        fingerprint: fingerprintOf(request.method, request.url, request.body),
-      };
-      const outcome = await this.idempotency.claim(scope);
-      if ('claim' in outcome) {
-        request.idempotencyClaim = outcome.claim;
-        return;
-      }
-      const contentType =
-        outcome.replay.status >= 400
-          ? 'application/problem+json'
-          : 'application/json; charset=utf-8';
-      await reply
-        .status(outcome.replay.status)
-        .header(REPLAYED_HEADER, 'true')
-        .header('content-type', contentType)
-        .send(outcome.replay.body);
-    } catch (error) {
-      sendProblem(request, reply, error, this.logger);
-    }
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const http = context.switchToHttp();
+    const request = http.getRequest<IdempotentRequest>();
+    const reply = http.getResponse<FastifyReply>();
+    const inTransaction =
+      this.reflector.get<boolean | undefined>(CLAIMED_IN_TRANSACTION, context.getHandler()) ===
+      true;
+    const replay = (stored: StoredResponse) => of(this.sendReplay(reply, stored));
+    return from(this.claimOrReplay(request, inTransaction)).pipe(
+      switchMap((stored) => (stored ? replay(stored) : next.handle())),
+      catchError((error: unknown) =>
+        error instanceof ReplayInstead ? replay(error.response) : throwError(() => error),
+      ),
+    );
+  }
+
+  /** Claims the request's key (on the request, for the handler), or gives the stored response. */
+  private async claimOrReplay(
+    request: IdempotentRequest,
+    inTransaction: boolean,
+  ): Promise<StoredResponse | undefined> {
+    // No principal on public routes: they have no actor to scope a key to.
+    if (!MUTATING_METHODS.has(request.method) || !request.principal) return undefined;
+    const key = this.keyOf(request);
+    if (!key) return undefined;
+    const scope = {
+      actor: request.principal.keyId,
+      key,
+      fingerprint: fingerprintOf(request.method, request.url, request.body),
+    };
+    const outcome = inTransaction
+      ? await this.idempotency.pendingClaim(scope)
+      : await this.idempotency.claim(scope);
+    if ('replay' in outcome) return outcome.replay;
+    request.idempotencyClaim = outcome.claim;
+    return undefined;
+  }
+
+  /** Sets the stored status and headers; the stored body is sent as the exact string it was. */
+  private sendReplay(reply: FastifyReply, replay: StoredResponse): string {
+    const contentType =
+      replay.status >= 400 ? 'application/problem+json' : 'application/json; charset=utf-8';
+    void reply
+      .status(replay.status)
+      .header(REPLAYED_HEADER, 'true')
+      .header('content-type', contentType);
+    return replay.body;
   }
 
   private async recordOutcome(
@@ -96,12 +133,19 @@ export class IdempotencyHooks implements OnModuleInit {
     payload: unknown,
   ): Promise<unknown> {
     const claim = request.idempotencyClaim;
-    if (!claim || claim.response) return payload;
+    if (!claim || claim.response || claim.state === ClaimState.Refused) return payload;
     request.idempotencyClaim = undefined;
-    if (isTransient(reply.statusCode, payload) || typeof payload !== 'string') {
-      await this.idempotency.release(claim);
+    const response =
+      isTransient(reply.statusCode, payload) || typeof payload !== 'string'
+        ? undefined
+        : { status: reply.statusCode, body: payload };
+    if (claim.state === ClaimState.Pending) {
+      // Refused before the write claimed the key (validation, a lookup): nothing to release.
+      if (response) await this.idempotency.record(claim, response);
+    } else if (response) {
+      await this.idempotency.complete(claim, response);
     } else {
-      await this.idempotency.complete(claim, { status: reply.statusCode, body: payload });
+      await this.idempotency.release(claim);
     }
     return payload;
   }

@@ -1,4 +1,5 @@
 import { Global, Module } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
 import { IdempotencyHooks } from './idempotency.hooks';
 import { idempotencyMetricProviders } from './idempotency.metrics';
 import { IdempotencyRepository } from './idempotency.repository';
@@ -9,7 +10,8 @@ import { IdempotencyService } from './idempotency.service';
   providers: [
     IdempotencyRepository,
     IdempotencyService,
-    IdempotencyHooks,
+    // Global, so that it runs after every guard (authentication and throttling) of every route.
+    { provide: APP_INTERCEPTOR, useClass: IdempotencyHooks },
     ...idempotencyMetricProviders,
   ],
   exports: [IdempotencyService],

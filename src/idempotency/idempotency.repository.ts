@@ -4,25 +4,54 @@ import { PreparedStatement, runPrepared } from '../database/prepared-statement';
 import { UnitOfWork } from '../database/unit-of-work';
 import { IdempotencyScope, IdempotencyStatus, StoredResponse } from './idempotency.types';
 
+/** The first key of the two-key advisory locks on idempotency keys (distinct from one-key locks). */
+const IDEMPOTENCY_LOCK_CLASS = 7301;
+
 export interface ExistingKey {
   fingerprint: string;
   status: IdempotencyStatus;
   response?: StoredResponse;
 }
 
+/**
+ * Inserts the claim, or takes over an expired record or a same-request claim abandoned by a dead
+ * process ($4: TTL, $5: lock timeout, in ms). `source` yields the row to insert ($1 to $3).
+ */
+const claimStatement = (source: string) =>
+  `INSERT INTO idempotency_keys (actor, key, fingerprint, status)
+   ${source}
+   ON CONFLICT (actor, key) DO UPDATE
+     SET fingerprint = EXCLUDED.fingerprint, status = 'in_flight', response_status = NULL,
+         response_body = NULL, created_at = now(), locked_at = now(), completed_at = NULL
+   WHERE idempotency_keys.created_at < now() - make_interval(secs => $4 / 1000.0)
+      OR (idempotency_keys.status = 'in_flight'
+          AND idempotency_keys.fingerprint = EXCLUDED.fingerprint
+          AND idempotency_keys.locked_at < now() - make_interval(secs => $5 / 1000.0))
+   RETURNING 1`;
+
 /** Both run on every idempotent write: prepared once per connection (see runPrepared). */
 const CLAIM: PreparedStatement = {
   name: 'idempotency-claim',
-  text: `INSERT INTO idempotency_keys (actor, key, fingerprint, status)
-         VALUES ($1, $2, $3, 'in_flight')
-         ON CONFLICT (actor, key) DO UPDATE
-           SET fingerprint = EXCLUDED.fingerprint, status = 'in_flight', response_status = NULL,
-               response_body = NULL, created_at = now(), locked_at = now(), completed_at = NULL
-         WHERE idempotency_keys.created_at < now() - make_interval(secs => $4 / 1000.0)
-            OR (idempotency_keys.status = 'in_flight'
-                AND idempotency_keys.fingerprint = EXCLUDED.fingerprint
-                AND idempotency_keys.locked_at < now() - make_interval(secs => $5 / 1000.0))
-         RETURNING 1`,
+  text: claimStatement(`VALUES ($1, $2, $3, 'in_flight')`),
+};
+
+/**
+ * Claims inside the write's transaction, so the claim commits or rolls back with the work. The
+ * transaction-scoped advisory lock on the key says whether another transaction is running the
+ * key right now: without it, the insert would wait on that transaction's uncommitted claim. It
+ * is taken first (the insert reads its CTE) and released with the transaction, also when a
+ * crash ends it. Keys share 2^32 lock ids: a collision only answers 409 to a retryable request.
+ */
+const CLAIM_WITHIN: PreparedStatement = {
+  name: 'idempotency-claim-within',
+  text: `WITH running AS (
+           SELECT NOT pg_try_advisory_xact_lock(${IDEMPOTENCY_LOCK_CLASS}, hashtext($1::text || ' ' || $2::text))
+             AS elsewhere
+         ), claimed AS (
+           ${claimStatement(`SELECT $1::text, $2::text, $3::text, 'in_flight' FROM running WHERE NOT elsewhere`)}
+         )
+         SELECT (SELECT elsewhere FROM running) AS elsewhere,
+                EXISTS (SELECT 1 FROM claimed) AS claimed`,
 };
 
 const COMPLETE: PreparedStatement = {
@@ -57,16 +86,52 @@ export class IdempotencyRepository {
     return rows.length === 1;
   }
 
-  async find(actor: string, key: string): Promise<ExistingKey | undefined> {
+  /** `elsewhere`: another transaction is running this key now; `claimed`: this one now holds it. */
+  async tryClaimWithin(
+    tx: EntityManager,
+    scope: IdempotencyScope,
+    ttlMs: number,
+    lockTimeoutMs: number,
+  ): Promise<{ elsewhere: boolean; claimed: boolean }> {
+    const [outcome] = await runPrepared<{ elsewhere: boolean; claimed: boolean }>(
+      tx,
+      CLAIM_WITHIN,
+      [scope.actor, scope.key, scope.fingerprint, ttlMs, lockTimeoutMs],
+    );
+    return outcome;
+  }
+
+  /** Stores a response for a key nobody claimed, unless somebody has claimed it meanwhile. */
+  async record(scope: IdempotencyScope, response: StoredResponse): Promise<void> {
+    await this.unitOfWork.manager.query(
+      `INSERT INTO idempotency_keys
+         (actor, key, fingerprint, status, response_status, response_body, completed_at)
+       VALUES ($1, $2, $3, 'completed', $4, $5, now())
+       ON CONFLICT (actor, key) DO NOTHING`,
+      [scope.actor, scope.key, scope.fingerprint, response.status, response.body],
+    );
+  }
+
+  /**
+   * The key's record unless it is older than the TTL (then it is as good as purged). Inside a
+   * transaction when `manager` is that transaction's.
+   */
+  async find(
+    scope: IdempotencyScope,
+    ttlMs: number,
+    manager = this.unitOfWork.manager,
+  ): Promise<ExistingKey | undefined> {
     const rows: {
       fingerprint: string;
       status: IdempotencyStatus;
       response_status: number | null;
       response_body: string | null;
-    }[] = await this.unitOfWork.manager.query(
+    }[] = await manager.query(
       `SELECT fingerprint, status, response_status, response_body
-         FROM idempotency_keys WHERE actor = $1 AND key = $2`,
-      [actor, key],
+         FROM idempotency_keys
+        WHERE actor = $1 AND key = $2
+          AND created_at >= now() - make_interval(secs => $3 / 1000.0)`,
+      [scope.actor, scope.key, ttlMs],
     );
     const row = rows[0];
     if (!row) return undefined;

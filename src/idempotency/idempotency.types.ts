@@ -20,13 +20,35 @@ export interface StoredResponse {
   body: string;
 }
 
+export enum ClaimState {
+  /** Not in the database yet: the write claims it inside its own transaction (claimWithin). */
+  Pending = 'pending',
+  /** A record of this request is (or is about to be) in the database, in flight. */
+  Claimed = 'claimed',
+  /** Another request holds the key: this request must neither record nor release it. */
+  Refused = 'refused',
+}
+
 /** The right to execute a request once; completed with the response it produced. */
 export class IdempotencyClaim {
   response?: StoredResponse;
   /** The status the route answers a success with; set where the route is known. */
   successStatus = 200;
 
-  constructor(readonly scope: IdempotencyScope) {}
+  constructor(
+    readonly scope: IdempotencyScope,
+    public state = ClaimState.Claimed,
+  ) {}
+}
+
+/**
+ * Thrown out of a write's transaction (rolling it back) when the key turns out to be completed
+ * already: the HTTP edge answers with the stored response instead. Not an error answer.
+ */
+export class ReplayInstead extends Error {
+  constructor(readonly response: StoredResponse) {
+    super('The request was already answered: replay the stored response');
+  }
 }
 
 export type ClaimOutcome = { claim: IdempotencyClaim } | { replay: StoredResponse };

@@ -1,4 +1,4 @@
-import { createParamDecorator, ExecutionContext, HttpStatus } from '@nestjs/common';
+import { createParamDecorator, ExecutionContext, HttpStatus, SetMetadata } from '@nestjs/common';
 import { HTTP_CODE_METADATA } from '@nestjs/common/constants';
 import type { AuthenticatedRequest } from '../common/auth/auth.decorators';
 import { auditOf } from '../common/http/audit-context';
@@ -28,3 +28,12 @@ export const Write = createParamDecorator(
     return { principal: request.principal, audit: auditOf(request), claim: claimOf(context) };
   },
 );
+
+export const CLAIMED_IN_TRANSACTION = 'idempotency:claimed-in-transaction';
+
+/**
+ * The route's service claims the idempotency key inside the write's own transaction
+ * (IdempotencyService.runInTransaction or, without one transaction, claimNow), so that a crash
+ * rolls the claim back with the work instead of leaving it in flight.
+ */
+export const ClaimedInTransaction = () => SetMetadata(CLAIMED_IN_TRANSACTION, true);

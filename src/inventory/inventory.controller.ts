@@ -17,7 +17,7 @@ import { StockUpdateBodyPipe } from '../common/dto/stock-update-body.pipe';
 import { ApiStockUpdateBody } from '../common/dto/stock-update.api-docs';
 import { AdjustStockDto, BatchAdjustStockDto } from '../common/dto/stock-update.dto';
 import type { WriteContext } from '../idempotency/idempotency.types';
-import { Write } from '../idempotency/write-context.decorator';
+import { ClaimedInTransaction, Write } from '../idempotency/write-context.decorator';
 import { StoreFilterPageQueryDto } from './dto/inventory-query.dto';
 import { SetStockCountDto } from './dto/set-stock-count.dto';
 import { InventoryPageDto, MovementPageDto, ProductInventoryDto } from './dto/stock.responses';
@@ -84,6 +84,7 @@ export class InventoryController {
   })
   @ApiStockUpdateBody()
   @ApiIdempotent()
+  @ClaimedInTransaction()
   @ApiProblems(
     [400, 'validation_failed, idempotency_key_mismatch'],
     [403, 'forbidden (a store key writing another store)'],
@@ -115,6 +116,7 @@ export class InventoryController {
   })
   @ApiOkResponse({ type: StockUpdateResultDto })
   @ApiIdempotent()
+  @ClaimedInTransaction()
   @ApiProblems(
     [400, 'validation_failed'],
     [403, 'forbidden'],

@@ -7,12 +7,7 @@ import { DomainError } from '../common/errors/domain.error';
 import type { AuditContext } from '../common/http/audit-context';
 import { UnitOfWork } from '../database/unit-of-work';
 import { IdempotencyService } from '../idempotency/idempotency.service';
-import {
-  fingerprintOf,
-  IdempotencyClaim,
-  StoredResponse,
-  WriteContext,
-} from '../idempotency/idempotency.types';
+import { fingerprintOf, IdempotencyClaim, WriteContext } from '../idempotency/idempotency.types';
 import { STOCK_UPDATES_APPLIED, STOCK_UPDATES_REJECTED } from './inventory.metrics';
 import { VersionConflictError } from './inventory.errors';
 import {
@@ -124,6 +119,8 @@ export class StockService {
     write: WriteContext,
   ): Promise<BatchResult> {
     assertMayWriteStore(write.principal, storeId);
+    // No one transaction to claim the request's key in: it is claimed before the items run.
+    if (write.claim) await this.idempotency.claimNow(write.claim);
     const results: BatchItemResult[] = [];
     for (const [index, item] of items.entries()) {
       results.push(await this.applyBatchItem(storeId, item, index, write.audit));
@@ -161,20 +158,12 @@ export class StockService {
     }
   }
 
-  /** Runs the work in one transaction that also completes the idempotency claim, if any. */
-  private async runClaimed<T>(
+  /** Runs the work in one transaction that also claims and completes the idempotency key, if any. */
+  private runClaimed<T>(
     claim: IdempotencyClaim | undefined,
     work: (tx: EntityManager) => Promise<T>,
   ): Promise<T> {
-    let stored: StoredResponse | undefined;
-    const result = await this.unitOfWork.run(async (tx) => {
-      const result = await work(tx);
-      if (claim) stored = await this.idempotency.completeWithin(tx, claim, result);
-      return result;
-    });
-    // Marked completed only once committed; a failed commit leaves the claim to be released.
-    if (claim && stored) claim.response = stored;
-    return result;
+    return claim ? this.idempotency.runInTransaction(claim, work) : this.unitOfWork.run(work);
   }
 
   private async applyInTransaction(

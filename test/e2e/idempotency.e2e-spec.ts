@@ -44,6 +44,7 @@ describe('idempotency', () => {
         'IDEM-PATCH',
         'IDEM-DELETE',
         'IDEM-INFLIGHT',
+        'IDEM-CRASH',
       ],
     }));
   });
@@ -353,12 +354,8 @@ describe('idempotency', () => {
       const requestB = await update(t, body, headers(key));
       expectProblem(requestB, 409, 'idempotency_in_flight', '/v1/inventory/updates');
       expect(requestB.body.idempotencyKey).toBe(key);
-      // B was not stored: the record is still A's claim.
-      const { rows: records } = await db.query(
-        `SELECT status FROM idempotency_keys WHERE key = $1`,
-        [key],
-      );
-      expect(records).toEqual([{ status: 'in_flight' }]);
+      // B was not stored, and A's claim is part of A's uncommitted transaction.
+      expect(await countRows(db, 'idempotency_keys', 'key = $1', [key])).toBe(0);
 
       await blocker.query('COMMIT');
       const responseA = await requestA;
@@ -377,6 +374,41 @@ describe('idempotency', () => {
       reserved: 0,
       version: 2,
     });
+  });
+  it('leaves no claim behind when the write crashes: the retry runs at once', async () => {
+    await receive(t, 'IDEM-CRASH', S1, 10);
+    const key = uniqueKey();
+    const body = { storeId: S1, productId: 'IDEM-CRASH', delta: -1, reason: 'sale' };
+
+    const blocker = await openDb(t);
+    try {
+      await blocker.query('BEGIN');
+      await blocker.query(
+        'SELECT 1 FROM stock_levels WHERE product_id = $1 AND store_id = $2 FOR UPDATE',
+        ['IDEM-CRASH', S1],
+      );
+      const { rows } = await blocker.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+      const crashing = update(t, body, headers(key));
+      await waitForLockWaiter(db, rows[0].pid);
+      // The claim commits with the work or not at all: nothing a crash could leave in flight.
+      expect(await countRows(db, 'idempotency_keys', 'key = $1', [key])).toBe(0);
+
+      // The write's session dies mid-transaction, as it does when its process crashes.
+      await db.query(
+        `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+         WHERE datname = current_database() AND $1 = ANY (pg_blocking_pids(pid))`,
+        [rows[0].pid],
+      );
+      expect((await crashing).status).toBe(500);
+      await blocker.query('COMMIT');
+
+      const retry = await update(t, body, headers(key));
+      expect(retry.status).toBe(200);
+      expect(retry.headers.has(REPLAYED)).toBe(false);
+      expect(retry.body).toMatchObject({ onHand: 9, version: 2 });
+    } finally {
+      await blocker.end();
+    }
   });
 });
 

@@ -1,6 +1,17 @@
 import type { Client } from 'pg';
 import type { HttpResponse } from '../support/http-client';
-import { actorOf, countRows, expectProblem, openDb, uniqueKey } from '../support/e2e';
+import {
+  actorOf,
+  countRows,
+  expectProblem,
+  levelRow,
+  openDb,
+  S1,
+  startCentral,
+  stopCentral,
+  uniqueKey,
+  update,
+} from '../support/e2e';
 import { createTestApp, KEYS, TestApp } from '../support/test-app';
 
 const KEY_A = 'rl-key-a';
@@ -146,6 +157,73 @@ describe('rate limiting (enabled: 5 requests per minute, 3 on admin routes)', ()
     for (const response of responses) {
       expect(response.status).toBe(200);
       expect(response.headers.has('x-ratelimit-limit')).toBe(false);
+    }
+  });
+});
+
+describe('rate limiting before idempotency (enabled: 3 requests per minute)', () => {
+  let t: TestApp;
+  let db: Client;
+
+  beforeAll(async () => {
+    ({ t, db } = await startCentral({
+      stores: [S1],
+      products: ['RL-IDEM'],
+      env: { RATE_LIMIT_ENABLED: 'true', RATE_LIMIT_WINDOW: '1m', RATE_LIMIT_MAX: '3' },
+    }));
+  });
+
+  afterAll(() => stopCentral(t, db));
+
+  it('throttles replays of an idempotent write like any other request', async () => {
+    const key = uniqueKey();
+    const write = () =>
+      update(
+        t,
+        { storeId: S1, productId: 'RL-IDEM', delta: 1 },
+        { key: KEYS.storeS1, headers: { 'Idempotency-Key': key } },
+      );
+    const first = await write();
+    expect(first.status).toBe(200);
+    expectBudget(first, 3, 2);
+    for (const remaining of [1, 0]) {
+      const replay = await write();
+      expect(replay.status).toBe(200);
+      expect(replay.headers.get('idempotent-replayed')).toBe('true');
+      expectBudget(replay, 3, remaining);
+    }
+    for (let i = 0; i < 3; i++) {
+      const throttled = await write();
+      expectRateLimited(throttled, '/v1/inventory/updates');
+      expect(throttled.headers.has('idempotent-replayed')).toBe(false);
+    }
+    expect(await levelRow(db, 'RL-IDEM', S1)).toMatchObject({ on_hand: 1, version: 1 });
+  });
+
+  it("throttles the idempotency checks' own refusals too", async () => {
+    // The admin key spent 2 of its 3 requests on the seed (the store and the product).
+    const key = uniqueKey();
+    const first = await update(
+      t,
+      { storeId: S1, productId: 'RL-IDEM', delta: 1 },
+      { headers: { 'Idempotency-Key': key } },
+    );
+    expect(first.status).toBe(200);
+    const refusals = [
+      // The same key for a different request, then a header key that differs from the body key.
+      update(
+        t,
+        { storeId: S1, productId: 'RL-IDEM', delta: 2 },
+        { headers: { 'Idempotency-Key': key } },
+      ),
+      update(
+        t,
+        { storeId: S1, productId: 'RL-IDEM', delta: 1, idempotencyKey: uniqueKey() },
+        { headers: { 'Idempotency-Key': key } },
+      ),
+    ];
+    for (const refusal of await Promise.all(refusals)) {
+      expectRateLimited(refusal, '/v1/inventory/updates');
     }
   });
 });
