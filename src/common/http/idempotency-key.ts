@@ -2,6 +2,8 @@ import type { FastifyRequest } from 'fastify';
 import { headerValue } from './header-value';
 
 export const IDEMPOTENCY_KEY_HEADER = 'idempotency-key';
+/** A key is an opaque token such as a UUID: 1 to 200 visible ASCII characters, header or body. */
+export const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]{1,200}$/;
 
 /** The key a request carries: the Idempotency-Key header and/or a top-level idempotencyKey field. */
 export function idempotencyKeysOf(request: Pick<FastifyRequest, 'headers' | 'body'>): {
