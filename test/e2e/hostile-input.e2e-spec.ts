@@ -1,5 +1,6 @@
 import type { Client } from 'pg';
 import { EventSequencer } from '../../src/events/event-sequencer.service';
+import { EventsRepository } from '../../src/events/events.repository';
 import {
   countRows,
   errorFields,
@@ -57,6 +58,10 @@ describe('hostile input', () => {
     return response;
   }
 
+  const headOffset = async () => {
+    await t.app.get(EventSequencer).settle();
+    return t.app.get(EventsRepository).head();
+  };
   const withKey = () => ({ headers: { 'idempotency-key': uniqueKey('hostile') } });
   const sale = (fields: Record<string, unknown>) => ({
     storeId: S1,
@@ -254,6 +259,34 @@ describe('hostile input', () => {
         'validation_failed',
       );
       expect(errorFields(response)).toEqual(['path']);
+    });
+  });
+
+  describe('offsets ahead of the feed head', () => {
+    it('answers a feed offset beyond the head with 409 offset_ahead_of_head and the head', async () => {
+      const head = await headOffset();
+      const response = await expectRefused(
+        () => t.http.get(`/v1/inventory/events?offset=${head + 1}`),
+        409,
+        'offset_ahead_of_head',
+      );
+      expect(response.body).toMatchObject({ offset: head + 1, headOffset: head });
+      expect((await t.http.get(`/v1/inventory/events?offset=${head}`)).status).toBe(200);
+    });
+
+    it('refuses a heartbeat beyond the head and records nothing of it', async () => {
+      const head = await headOffset();
+      const beat = (replicaOffset: number) =>
+        t.http.post(`/v1/stores/${S1}/heartbeat`, { replicaOffset }, { key: KEYS.storeS1 });
+      expect((await beat(head)).status).toBe(200);
+      const response = await expectRefused(
+        () => beat(9_000_000_000_000_000),
+        409,
+        'offset_ahead_of_head',
+      );
+      expect(response.body).toMatchObject({ offset: 9_000_000_000_000_000, headOffset: head });
+      const [store] = (await t.http.get('/v1/admin/stores')).body;
+      expect(store).toMatchObject({ replicaOffset: head, lagEvents: 0 });
     });
   });
 });
