@@ -1,13 +1,14 @@
-import { INestApplication } from '@nestjs/common';
+import { INestApplication, Logger as NestLogger } from '@nestjs/common';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { API_KEY_HEADER } from './common/auth/auth.decorators';
 import { API_KEY_SCHEME } from './common/http/api-docs.decorators';
-import { ProblemDetailsFilter } from './common/errors/problem-details.filter';
+import { ProblemDetailsFilter, sendProblem } from './common/errors/problem-details.filter';
+import { assertSafeBody } from './common/http/body-guard';
 import { createValidationPipe } from './common/http/validation';
 import { AppConfig } from './config/app-config';
 
@@ -19,10 +20,26 @@ function requestIdOf(request: IncomingMessage): string {
   return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
 }
 
+const routerErrorLogger = new NestLogger('FastifyRouter');
+
+/**
+ * The router refuses a malformed URL or an over-long path parameter before any hook or filter
+ * runs; answer those with a problem document like every other error.
+ */
+function answerRouterError(
+  error: FastifyError,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): void {
+  void reply.header('x-request-id', request.id);
+  sendProblem(request, reply, error, routerErrorLogger);
+}
+
 export function createFastifyAdapter(): FastifyAdapter {
   const adapter = new FastifyAdapter({
     genReqId: requestIdOf,
     bodyLimit: 2 * 1024 * 1024,
+    frameworkErrors: answerRouterError,
     // Fastify 5 closes idle keep-alive connections on close; in-flight requests finish first.
     forceCloseConnections: 'idle',
   });
@@ -39,6 +56,11 @@ export function configureApp(app: NestFastifyApplication, config: AppConfig): vo
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-request-id', request.id);
+    done();
+  });
+  // After parsing, before the idempotency hook and validation, which would walk the body.
+  fastify.addHook('preValidation', (request, _reply, done) => {
+    assertSafeBody(request.body); // a throw here is answered through the problem filter
     done();
   });
   closeConnectionsWhenShuttingDown(fastify);

@@ -1,5 +1,7 @@
 import type { FeedEvent } from './events';
 
+/** Offsets are Postgres bigints read as JS numbers; past this they would lose precision. */
+export const FEED_OFFSET_MAX = Number.MAX_SAFE_INTEGER;
 /** The most events one page of GET /v1/inventory/events holds. */
 export const FEED_PAGE_MAX = 1000;
 /** The longest long poll anyone may configure or ask for, in seconds (central may allow less). */

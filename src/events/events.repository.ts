@@ -3,7 +3,7 @@ import { EntityManager } from 'typeorm';
 import { PreparedStatement, runPrepared } from '../database/prepared-statement';
 import { UnitOfWork } from '../database/unit-of-work';
 import { markEventsAppended } from './events-appended';
-import { OffsetExpiredError } from './feed.errors';
+import { OffsetAheadOfHeadError, OffsetExpiredError } from './feed.errors';
 import type { EventType, FeedEvent, FeedPage, TypedPayload } from '../contract';
 
 /** What a change tells the feed; appended inside the change's own transaction. */
@@ -130,9 +130,9 @@ export class EventsRepository {
     const head = Number(rows[0].head);
     const prunedThrough = Number(rows[0].pruned_through);
     if (offset < prunedThrough) throw new OffsetExpiredError(offset, prunedThrough);
+    if (offset > head) throw new OffsetAheadOfHeadError(offset, head);
     const events = rows.filter((row) => row.seq !== null).map(toFeedEvent);
-    const nextOffset =
-      events.length === limit ? events[events.length - 1].offset : Math.max(head, offset);
+    const nextOffset = events.length === limit ? events[events.length - 1].offset : head;
     return {
       events,
       nextOffset,

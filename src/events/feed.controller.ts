@@ -24,7 +24,7 @@ export class FeedController {
     summary: 'The change feed: events after an offset, long-polled',
     description:
       'Answers at once when there are events after `offset`; otherwise holds the request up to `wait` seconds and answers as soon as one commits. ' +
-      'Offsets are gap-free and in commit order. An offset older than the retention window answers 410 offset_expired: load the snapshot again.',
+      'Offsets are gap-free and in commit order. An offset older than the retention window answers 410 offset_expired, and one beyond the head 409 offset_ahead_of_head (with headOffset): load the snapshot again.',
   })
   @ApiOkResponse({
     type: FeedPageDto,
@@ -36,7 +36,11 @@ export class FeedController {
       },
     },
   })
-  @ApiProblems([400, 'validation_failed'], [410, 'offset_expired'])
+  @ApiProblems(
+    [400, 'validation_failed'],
+    [409, 'offset_ahead_of_head (with headOffset)'],
+    [410, 'offset_expired'],
+  )
   events(
     @Query() query: FeedQueryDto,
     @Req() request: FastifyRequest,

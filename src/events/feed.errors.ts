@@ -2,6 +2,7 @@ import { DomainError, ErrorKind } from '../common/errors/domain.error';
 
 export enum FeedErrorCode {
   OffsetExpired = 'offset_expired',
+  OffsetAheadOfHead = 'offset_ahead_of_head',
 }
 
 export class OffsetExpiredError extends DomainError {
@@ -15,6 +16,22 @@ export class OffsetExpiredError extends DomainError {
         offset,
         prunedThrough,
       },
+    );
+  }
+}
+
+/**
+ * An offset central never handed out: whoever holds it follows a different feed (central's
+ * database was replaced, or the client is confused) and must load the snapshot again.
+ */
+export class OffsetAheadOfHeadError extends DomainError {
+  readonly kind = ErrorKind.Conflict;
+  readonly code = FeedErrorCode.OffsetAheadOfHead;
+
+  constructor(offset: number, headOffset: number) {
+    super(
+      `Offset ${offset} is beyond the feed's head ${headOffset}; bootstrap again from the snapshot.`,
+      { offset, headOffset },
     );
   }
 }

@@ -10,7 +10,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { catchError, from, Observable, of, switchMap, throwError } from 'rxjs';
 import type { Principal } from '../common/auth/principal';
 import { ValidationFailedError } from '../common/errors/common.errors';
-import { idempotencyKeysOf } from '../common/http/idempotency-key';
+import { IDEMPOTENCY_KEY_PATTERN, idempotencyKeysOf } from '../common/http/idempotency-key';
 import { IdempotencyErrorCode, IdempotencyKeyMismatchError } from './idempotency.errors';
 import { IdempotencyService } from './idempotency.service';
 import {
@@ -24,8 +24,6 @@ import { CLAIMED_IN_TRANSACTION } from './write-context.decorator';
 
 export const REPLAYED_HEADER = 'idempotent-replayed';
 const MUTATING_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
-/** Same bound as the body field; a key is an opaque token such as a UUID. */
-const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]{1,200}$/;
 
 /**
  * Outcomes that say nothing final about the request itself and so must not be replayed: a
@@ -152,15 +150,17 @@ export class IdempotencyHooks implements NestInterceptor, OnModuleInit {
 
   private keyOf(request: FastifyRequest): string | undefined {
     const { header, body: fromBody } = idempotencyKeysOf(request);
+    // Checked here, not by validation, which runs later: the claim stores the key.
+    assertWellFormedKey(header, 'Idempotency-Key');
+    assertWellFormedKey(fromBody, 'idempotencyKey');
     if (header && fromBody && header !== fromBody) throw new IdempotencyKeyMismatchError();
-    if (header !== undefined && !IDEMPOTENCY_KEY_PATTERN.test(header)) {
-      throw new ValidationFailedError([
-        {
-          field: 'Idempotency-Key',
-          messages: ['Idempotency-Key must be 1 to 200 visible ASCII characters'],
-        },
-      ]);
-    }
     return header ?? fromBody;
   }
+}
+
+function assertWellFormedKey(key: string | undefined, field: string): void {
+  if (key === undefined || IDEMPOTENCY_KEY_PATTERN.test(key)) return;
+  throw new ValidationFailedError([
+    { field, messages: [`${field} must be 1 to 200 visible ASCII characters`] },
+  ]);
 }

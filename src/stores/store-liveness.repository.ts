@@ -11,18 +11,36 @@ export type StoreLagRow = StoreRow & {
   lag_seconds: number | null;
 };
 
+export interface HeartbeatRecord {
+  known: boolean;
+  recorded: boolean;
+  headOffset: number;
+}
+
 /** Heartbeats and replica lag: the columns of `stores` that central's liveness owns. */
 @Injectable()
 export class StoreLivenessRepository {
   constructor(private readonly unitOfWork: UnitOfWork) {}
 
-  /** Records a heartbeat; false when the store is unknown. */
-  async recordHeartbeat(storeId: string, replicaOffset: number): Promise<boolean> {
-    const [, affected]: [unknown, number] = await this.unitOfWork.manager.query(
-      `UPDATE stores SET last_heartbeat_at = now(), replica_offset = $2 WHERE id = $1`,
-      [storeId, replicaOffset],
-    );
-    return affected === 1;
+  /**
+   * Records a heartbeat unless its offset is beyond the feed head (a lag below zero means
+   * nothing); says whether the store exists and the head it was judged against.
+   */
+  async recordHeartbeat(storeId: string, replicaOffset: number): Promise<HeartbeatRecord> {
+    const [row]: { head: string; known: boolean; recorded: boolean }[] =
+      await this.unitOfWork.manager.query(
+        `WITH head AS (SELECT seq FROM feed_head),
+              beat AS (
+                UPDATE stores SET last_heartbeat_at = now(), replica_offset = $2
+                WHERE id = $1 AND $2 <= (SELECT seq FROM head)
+                RETURNING id
+              )
+         SELECT (SELECT seq FROM head) AS head,
+                EXISTS (SELECT 1 FROM stores WHERE id = $1) AS known,
+                EXISTS (SELECT 1 FROM beat) AS recorded`,
+        [storeId, replicaOffset],
+      );
+    return { known: row.known, recorded: row.recorded, headOffset: Number(row.head) };
   }
 
   /**

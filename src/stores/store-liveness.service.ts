@@ -4,6 +4,7 @@ import { Gauge } from 'prom-client';
 import { StoreNotFoundError } from '../common/errors/not-found.errors';
 import { toStoreView } from '../catalog/catalog.views';
 import { AppConfig } from '../config/app-config';
+import { OffsetAheadOfHeadError } from '../events/feed.errors';
 import type { HeartbeatAck, StoreStatus } from '../contract';
 import { StoreLagRow, StoreLivenessRepository } from './store-liveness.repository';
 import { StoreOfflineError } from './stores.errors';
@@ -24,10 +25,14 @@ export class StoreLivenessService {
     @InjectMetric(STORES_ONLINE) private readonly online: Gauge,
   ) {}
 
-  /** Records the beat and answers with the store's status and central's feed head. */
+  /**
+   * Records the beat and answers with the store's status and central's feed head; a replica
+   * ahead of the head is refused, since it follows some other feed.
+   */
   async heartbeat(storeId: string, replicaOffset: number): Promise<HeartbeatAck> {
-    if (!(await this.liveness.recordHeartbeat(storeId, replicaOffset)))
-      throw new StoreNotFoundError(storeId);
+    const beat = await this.liveness.recordHeartbeat(storeId, replicaOffset);
+    if (!beat.known) throw new StoreNotFoundError(storeId);
+    if (!beat.recorded) throw new OffsetAheadOfHeadError(replicaOffset, beat.headOffset);
     const rows = await this.liveness.listWithLag();
     const row = rows.find((store) => store.id === storeId)!;
     const status = this.statusOf(row);

@@ -27,7 +27,12 @@ export class StoresController {
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ summary: 'A store node reports it is alive and how far its replica is' })
   @ApiOkResponse({ type: HeartbeatAckDto })
-  @ApiProblems([403, 'forbidden (not this store’s key)'], [404, 'store_not_found'])
+  @ApiProblems(
+    [400, 'validation_failed'],
+    [403, 'forbidden (not this store’s key)'],
+    [404, 'store_not_found'],
+    [409, 'offset_ahead_of_head (with headOffset): the replica is ahead of central’s feed'],
+  )
   heartbeat(
     @Param('storeId', StoreIdParam) storeId: string,
     @Body() body: HeartbeatDto,

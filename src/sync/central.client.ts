@@ -222,6 +222,15 @@ async function* snapshotRecords(response: Response): AsyncGenerator<SnapshotReco
   for await (const value of ndjsonValues(response.body)) yield parseSnapshotRecord(value);
 }
 
+/**
+ * Central's answers that an offset means nothing in its feed: pruned (410), or beyond its head
+ * (409; its database was replaced). Either way the replica must be loaded again.
+ */
+const FEED_OFFSET_REFUSALS = new Map([
+  [410, 'offset_expired'],
+  [409, 'offset_ahead_of_head'],
+]);
+
 /** Throws the domain error for any answer but 2xx; central's problem documents are kept intact. */
 async function assertSuccess(response: Response): Promise<void> {
   if (response.ok) return;
@@ -242,7 +251,7 @@ async function assertSuccess(response: Response): Promise<void> {
     );
   }
   const problem = await problemOf(response);
-  if (response.status === 410 && problem.code === 'offset_expired') {
+  if (FEED_OFFSET_REFUSALS.get(response.status) === problem.code) {
     throw new FeedOffsetExpiredError(problem.detail);
   }
   throw new CentralRejectedError(response.status, problem);

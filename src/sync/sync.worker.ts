@@ -89,7 +89,8 @@ export class SyncWorker implements StoreWorker, BeforeApplicationShutdown {
       const { page, waitSeconds } = await this.central.readFeed(offset, signal);
       this.noteLongPoll(waitSeconds);
       if (page.headOffset < offset) {
-        // Central's feed restarted below us (its database was replaced): our offsets mean nothing there.
+        // Central's feed restarted below us (its database was replaced): our offsets mean nothing
+        // there. Central itself answers 409 offset_ahead_of_head then; this guards its answers.
         throw new FeedOffsetExpiredError(`central's head ${page.headOffset} is behind ${offset}`);
       }
       if (page.nextOffset !== offset) await this.replica.applyPage(offset, page);

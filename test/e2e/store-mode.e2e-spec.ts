@@ -359,6 +359,24 @@ describe('store mode', () => {
     expect((await statusOf(S2)).bootstrappedAt > before.bootstrappedAt).toBe(true);
   });
 
+  it('re-bootstraps when its offset is beyond central’s head (409 offset_ahead_of_head)', async () => {
+    await converged(S1);
+    const before = await statusOf(S1);
+    const databaseUrl = stores[S1].databaseUrl;
+    await stores[S1].close();
+    // As if central's database had been replaced by one with a shorter feed.
+    await storeDbs[S1].query(`UPDATE replica_state SET applied_offset = applied_offset + 50`);
+    const ahead = await central.http.get(
+      `/v1/inventory/events?offset=${before.replicaOffset + 50}`,
+      { key: KEYS.storeS1 },
+    );
+    expectProblem(ahead, 409, 'offset_ahead_of_head');
+
+    await startStore(S1, databaseUrl);
+    await expectSameStateAsCentral(S1);
+    expect((await statusOf(S1)).bootstrappedAt > before.bootstrappedAt).toBe(true);
+  });
+
   it('replaces a damaged replica with central’s exact state on a forced re-bootstrap', async () => {
     await converged(S1);
     await storeDbs[S1].query(`UPDATE stock_levels SET on_hand = on_hand + 100, version = 999`);

@@ -4,6 +4,7 @@ import {
   ArrayMaxSize,
   ArrayMinSize,
   IsArray,
+  IsObject,
   IsString,
   Length,
   Matches,
@@ -38,6 +39,8 @@ export class CreateProductsDto {
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(MAX_PRODUCTS_PER_REQUEST)
+  // ValidateNested alone lets arrays of arrays through, unvalidated, down to the handler.
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => NewProductDto)
   products: NewProductDto[];

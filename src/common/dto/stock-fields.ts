@@ -4,13 +4,14 @@ import {
   IsInt,
   IsOptional,
   IsString,
-  Length,
+  Matches,
   Max,
   MaxLength,
   Min,
   NotEquals,
 } from 'class-validator';
 import { IDEMPOTENCY_KEY_MAX_LENGTH, MAX_ON_HAND } from '../../contract';
+import { IDEMPOTENCY_KEY_PATTERN } from '../http/idempotency-key';
 
 /** Field decorators shared by the single, batch and count bodies, so the rules cannot drift. */
 export const DeltaField = () =>
@@ -74,5 +75,7 @@ export const IdempotencyKeyField = (description: string) =>
     }),
     IsOptional(),
     IsString(),
-    Length(1, IDEMPOTENCY_KEY_MAX_LENGTH),
+    Matches(IDEMPOTENCY_KEY_PATTERN, {
+      message: '$property must be 1 to 200 visible ASCII characters',
+    }),
   );

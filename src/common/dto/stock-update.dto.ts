@@ -6,6 +6,7 @@ import {
   IsArray,
   IsBoolean,
   IsIn,
+  IsObject,
   IsOptional,
   registerDecorator,
   ValidateNested,
@@ -132,6 +133,8 @@ export class BatchAdjustStockDto implements BatchStockUpdate {
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(MAX_BATCH_SIZE)
+  // ValidateNested alone lets arrays of arrays through, unvalidated, down to the handler.
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => BatchItemDto)
   updates: BatchItemDto[];

@@ -6,6 +6,7 @@ import {
   RouteNotFoundError,
   ServiceUnavailableError,
   UnsupportedMediaTypeError,
+  ValidationFailedError,
 } from './common.errors';
 import { DomainError } from './domain.error';
 
@@ -13,7 +14,17 @@ import { DomainError } from './domain.error';
 interface TransportError {
   statusCode: number;
   message: string;
+  code?: string;
 }
+
+/**
+ * The router's refusals of a path: a bad path is bad input like a malformed id, so it answers
+ * validation_failed (an over-long parameter included, rather than Fastify's 414: no id is that long).
+ */
+const PATH_ERRORS = new Map([
+  ['FST_ERR_BAD_URL', 'the path is not valid percent-encoding'],
+  ['FST_ERR_MAX_PARAM_LENGTH', 'a path parameter is longer than 100 characters'],
+]);
 
 function isTransportError(error: unknown): error is TransportError {
   return (
@@ -54,6 +65,8 @@ export function toDomainError(error: unknown): DomainError {
     return fromStatus(error.getStatus(), error.message) ?? new InternalError();
   }
   if (isTransportError(error)) {
+    const pathError = PATH_ERRORS.get(error.code ?? '');
+    if (pathError) return new ValidationFailedError([{ field: 'path', messages: [pathError] }]);
     return fromStatus(error.statusCode, error.message) ?? new MalformedRequestError(error.message);
   }
   return new InternalError();

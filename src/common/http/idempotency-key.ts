@@ -1,7 +1,12 @@
 import type { FastifyRequest } from 'fastify';
+import { IDEMPOTENCY_KEY_MAX_LENGTH } from '../../contract';
 import { headerValue } from './header-value';
 
 export const IDEMPOTENCY_KEY_HEADER = 'idempotency-key';
+/** A key is an opaque token such as a UUID: 1 to 200 visible ASCII characters, header or body. */
+export const IDEMPOTENCY_KEY_PATTERN = new RegExp(
+  `^[\\x21-\\x7e]{1,${IDEMPOTENCY_KEY_MAX_LENGTH}}$`,
+);
 
 /** The key a request carries: the Idempotency-Key header and/or a top-level idempotencyKey field. */
 export function idempotencyKeysOf(request: Pick<FastifyRequest, 'headers' | 'body'>): {

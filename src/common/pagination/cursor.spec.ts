@@ -9,6 +9,7 @@ describe('cursor', () => {
   it('rejects tokens it did not issue', () => {
     expect(() => decodeCursor('not-a-cursor')).toThrow(/cursor/);
     expect(() => decodeCursor(Buffer.from('{"x":1}').toString('base64url'))).toThrow(/cursor/);
+    expect(() => decodeCursor(encodeCursor('SKU\u0000'))).toThrow(/cursor/);
   });
 
   it('pages with a look-ahead row', () => {

@@ -17,7 +17,10 @@ export function decodeCursor(
     const decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as {
       k?: unknown;
     };
-    if (typeof decoded.k === 'string' && isKey(decoded.k)) return decoded.k;
+    // A NUL could never be a key: Postgres text cannot hold it, and the query would fail.
+    if (typeof decoded.k === 'string' && !decoded.k.includes('\u0000') && isKey(decoded.k)) {
+      return decoded.k;
+    }
   } catch {
     // falls through to the validation error
   }

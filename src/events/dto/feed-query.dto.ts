@@ -2,7 +2,7 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import { StoreIdField } from '../../common/dto/id-fields';
-import { FEED_PAGE_MAX, FEED_WAIT_MAX_SECONDS } from '../../contract';
+import { FEED_OFFSET_MAX, FEED_PAGE_MAX, FEED_WAIT_MAX_SECONDS } from '../../contract';
 
 export class FeedQueryDto {
   @ApiPropertyOptional({
@@ -10,11 +10,14 @@ export class FeedQueryDto {
     default: 0,
     example: 1041,
     description: 'Return events after this offset.',
+    minimum: 0,
+    maximum: FEED_OFFSET_MAX,
   })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
   @Min(0)
+  @Max(FEED_OFFSET_MAX)
   offset: number = 0;
 
   @ApiPropertyOptional({ type: Number, default: 100, minimum: 1, maximum: FEED_PAGE_MAX })
