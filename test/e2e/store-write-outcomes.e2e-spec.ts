@@ -233,4 +233,38 @@ describe('store write outcomes while central is stalled', () => {
     expectProblem(await answer, 409, 'insufficient_stock');
     expect(await salesUnder(`${admin}/${key}`)).toBe(0);
   });
+
+  it('lets no caller’s payload close the store for the others', async () => {
+    const fragile = await createTestApp({
+      MODE: 'store',
+      STORE_ID: S1,
+      CENTRAL_URL: central.baseUrl,
+      CENTRAL_API_KEY: KEYS.storeS1,
+      STORE_WORKERS: 'sync',
+      CIRCUIT_BREAKER_THRESHOLD: '2',
+      CIRCUIT_HALF_OPEN_AFTER: '60s',
+    });
+    try {
+      // Once central's 500s; now refused at central, and never evidence against central.
+      for (let i = 0; i < 4; i++) {
+        const poisoned = await fragile.http.post('/v1/store/inventory/updates', {
+          storeId: S1,
+          productId: P1,
+          delta: 1,
+          reason: 'receive',
+          note: '\u0000',
+        });
+        expectProblem(poisoned, 400, 'validation_failed');
+      }
+      const other = await fragile.http.post(
+        '/v1/store/sales',
+        { productId: P1, quantity: 1 },
+        { key: KEYS.client },
+      );
+      expect(other.status).toBe(200);
+      expect((await fragile.http.get('/v1/store/sync/status')).body.circuitState).toBe('closed');
+    } finally {
+      await fragile.close();
+    }
+  });
 });
