@@ -65,7 +65,7 @@ export class RateLimitedError extends DomainError {
   readonly kind = ErrorKind.RateLimited;
   readonly code = CommonErrorCode.RateLimited;
 
-  constructor(readonly retryAfterSeconds: number) {
+  constructor(override readonly retryAfterSeconds: number) {
     super(`Too many requests; retry after ${retryAfterSeconds} s.`, { retryAfterSeconds });
   }
 }

@@ -21,6 +21,8 @@ export enum ErrorKind {
 export abstract class DomainError extends Error {
   abstract readonly kind: ErrorKind;
   abstract readonly code: string;
+  /** When set, the answer says when to try again (`Retry-After`, in seconds). */
+  readonly retryAfterSeconds?: number;
 
   constructor(
     message: string,

@@ -1,5 +1,4 @@
 import { DomainError, ErrorKind } from './domain.error';
-import { RateLimitedError } from './common.errors';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
@@ -55,7 +54,8 @@ export function statusOf(error: DomainError): number {
 export function toProblem(error: DomainError, instance: string): ProblemResponse {
   const status = statusOf(error);
   const headers: Record<string, string> = { 'content-type': PROBLEM_CONTENT_TYPE };
-  if (error instanceof RateLimitedError) headers['retry-after'] = String(error.retryAfterSeconds);
+  const { retryAfterSeconds } = error;
+  if (retryAfterSeconds !== undefined) headers['retry-after'] = String(retryAfterSeconds);
   return {
     status,
     headers,
