@@ -196,6 +196,27 @@ export class AppConfig {
   @Max(FEED_WAIT_MAX_SECONDS)
   feedMaxWaitSeconds = 60;
 
+  /**
+   * Snapshots streamed at once; each holds one connection of its own small pool (not the main
+   * pool's) for as long as it streams. More answer 503 snapshot_busy.
+   */
+  @Env('SNAPSHOT_MAX_CONCURRENT')
+  @toInt()
+  @IsInt()
+  @Min(1)
+  @Max(50)
+  snapshotMaxConcurrent = 4;
+
+  /**
+   * A snapshot whose client reads nothing for this long is cut and its transaction rolled back;
+   * also its statement and idle-in-transaction timeouts in Postgres.
+   */
+  @Env('SNAPSHOT_IDLE_TIMEOUT')
+  @toDurationMs()
+  @IsInt({ message: 'must be a duration such as 30s' })
+  @Min(100)
+  snapshotIdleTimeoutMs = 30_000;
+
   /** A store with no heartbeat for this long is offline (central refuses remote purchases for it). */
   @Env('STORE_OFFLINE_AFTER_MS')
   @toInt()

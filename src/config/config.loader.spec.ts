@@ -41,6 +41,13 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ MODE: 'central' })).not.toThrow();
   });
 
+  it('bounds the snapshot budget and parses its idle timeout', () => {
+    expect(loadConfig({}).snapshotMaxConcurrent).toBe(4);
+    expect(loadConfig({ SNAPSHOT_IDLE_TIMEOUT: '2s' }).snapshotIdleTimeoutMs).toBe(2000);
+    expect(() => loadConfig({ SNAPSHOT_MAX_CONCURRENT: '0' })).toThrow(/SNAPSHOT_MAX_CONCURRENT/);
+    expect(() => loadConfig({ SNAPSHOT_IDLE_TIMEOUT: 'never' })).toThrow(/SNAPSHOT_IDLE_TIMEOUT/);
+  });
+
   it('rejects malformed store key entries', () => {
     expect(() => loadConfig({ STORE_API_KEYS: 'no-colon-here' })).toThrow(/STORE_API_KEYS/);
   });

@@ -7,6 +7,7 @@ import { FeedController } from './feed.controller';
 import { FeedListener } from './feed-listener.service';
 import { FeedService } from './feed.service';
 import { FeedWaiters } from './feed-waiters';
+import { SnapshotPool } from './snapshot-pool';
 import { SnapshotRepository } from './snapshot.repository';
 import { SnapshotService } from './snapshot.service';
 
@@ -21,6 +22,7 @@ import { SnapshotService } from './snapshot.service';
     FeedWaiters,
     FeedListener,
     FeedService,
+    SnapshotPool,
     SnapshotRepository,
     SnapshotService,
     ...eventsMetricProviders,

@@ -62,11 +62,25 @@ export class FeedController {
   })
   @ApiProduces('application/x-ndjson')
   @ApiOkResponse({ description: 'application/x-ndjson, one JSON record per line' })
-  snapshot(@Query() query: SnapshotQueryDto): StreamableFile {
-    return new StreamableFile(this.snapshots.stream(query.storeId), {
-      type: 'application/x-ndjson',
-    });
+  @ApiProblems([400, 'validation_failed'], [503, 'snapshot_busy (see Retry-After)'])
+  snapshot(
+    @Query() query: SnapshotQueryDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): StreamableFile {
+    const stream = this.snapshots.stream(query.storeId);
+    disconnectWhenStalled(reply, this.config.snapshotIdleTimeoutMs);
+    return new StreamableFile(stream, { type: 'application/x-ndjson' });
   }
+}
+
+/**
+ * A client that stops reading fills the socket's buffers, and the stream (with its transaction)
+ * waits for it. The socket's timeout counts only time in which no byte moves, so a client that
+ * reads slowly is left alone; one that reads nothing for `idleMs` is cut, which closes the
+ * stream, rolls its transaction back and frees its slot.
+ */
+function disconnectWhenStalled(reply: FastifyReply, idleMs: number): void {
+  reply.raw.setTimeout(idleMs, () => reply.raw.destroy());
 }
 
 /** Aborts when the client goes away, so a parked long poll is released at once. */

@@ -3,6 +3,7 @@ import { DomainError, ErrorKind } from '../common/errors/domain.error';
 export enum FeedErrorCode {
   OffsetExpired = 'offset_expired',
   OffsetAheadOfHead = 'offset_ahead_of_head',
+  SnapshotBusy = 'snapshot_busy',
 }
 
 export class OffsetExpiredError extends DomainError {
@@ -33,5 +34,20 @@ export class OffsetAheadOfHeadError extends DomainError {
       `Offset ${offset} is beyond the feed's head ${headOffset}; bootstrap again from the snapshot.`,
       { offset, headOffset },
     );
+  }
+}
+
+/** Every snapshot slot is taken (SNAPSHOT_MAX_CONCURRENT): a moment later one is likely free. */
+export class SnapshotBusyError extends DomainError {
+  readonly kind = ErrorKind.Unavailable;
+  readonly code = FeedErrorCode.SnapshotBusy;
+
+  constructor(
+    maxConcurrent: number,
+    override readonly retryAfterSeconds: number,
+  ) {
+    super(`${maxConcurrent} snapshots are already streaming; retry after ${retryAfterSeconds} s.`, {
+      retryAfterSeconds,
+    });
   }
 }

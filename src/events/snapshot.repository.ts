@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, QueryRunner } from 'typeorm';
+import type { PoolClient } from 'pg';
+import { AppConfig } from '../config/app-config';
 import type { SnapshotLevel, SnapshotProduct, SnapshotStore } from '../contract';
 import {
   LevelRow,
@@ -9,6 +10,7 @@ import {
   stockLevelOf,
   storeOf,
 } from '../database/table-rows';
+import { SnapshotPool } from './snapshot-pool';
 
 const PAGE_SIZE = 5000;
 
@@ -20,10 +22,10 @@ const PAGE_SIZE = 5000;
  * pages so a million levels never sit in memory at once.
  */
 export class SnapshotReader {
-  constructor(private readonly runner: QueryRunner) {}
+  constructor(private readonly client: PoolClient) {}
 
   private async rows<T>(sql: string, parameters: unknown[] = []): Promise<T[]> {
-    return (await this.runner.query(sql, parameters)) as T[];
+    return (await this.client.query(sql, parameters)).rows as T[];
   }
 
   async head(): Promise<number> {
@@ -73,23 +75,47 @@ export class SnapshotReader {
 
 @Injectable()
 export class SnapshotRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly pool: SnapshotPool,
+    private readonly config: AppConfig,
+  ) {}
 
-  /** Runs `read` inside one read-only REPEATABLE READ transaction and always releases it. */
+  /**
+   * Runs `read` inside one read-only REPEATABLE READ transaction on a connection of the
+   * snapshot pool, and always ends the transaction and returns the connection.
+   */
   async *withSnapshot<T>(read: (reader: SnapshotReader) => AsyncGenerator<T>): AsyncGenerator<T> {
-    const runner = this.dataSource.createQueryRunner();
-    await runner.connect();
+    const client = await this.pool.connect();
+    let healthy = true;
+    // Postgres ends a session whose transaction idled too long; the client then reports it here
+    // (unheard, the error would crash the process) and the connection is discarded.
+    const markBroken = () => (healthy = false);
+    client.on('error', markBroken);
     let open = false;
     try {
-      await runner.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
       open = true;
-      yield* read(new SnapshotReader(runner));
-      await runner.query('COMMIT');
+      await this.boundTransaction(client);
+      yield* read(new SnapshotReader(client));
+      await client.query('COMMIT');
       open = false;
     } finally {
       // Also reached when the client goes away mid-stream and the generator is closed.
-      if (open) await runner.query('ROLLBACK').catch(() => undefined);
-      await runner.release();
+      if (open) await client.query('ROLLBACK').catch(markBroken);
+      client.off('error', markBroken);
+      client.release(!healthy);
     }
+  }
+
+  /**
+   * Postgres's own bound, for when the process cannot cut the stream itself: a reader that
+   * trickles bytes keeps its socket alive while the transaction idles between pages, and a
+   * stuck process never rolls back. SET LOCAL takes no snapshot, so the head still fixes it;
+   * the value is a validated integer.
+   */
+  private async boundTransaction(client: PoolClient): Promise<void> {
+    const timeoutMs = this.config.snapshotIdleTimeoutMs;
+    await client.query(`SET LOCAL statement_timeout = ${timeoutMs}`);
+    await client.query(`SET LOCAL idle_in_transaction_session_timeout = ${timeoutMs}`);
   }
 }
