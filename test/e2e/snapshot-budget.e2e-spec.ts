@@ -10,7 +10,7 @@ import {
   stopCentral,
   update,
 } from '../support/e2e';
-import { createTestApp, KEYS, type TestApp } from '../support/test-app';
+import { createTestApp, KEYS, storeNodeEnv, type TestApp } from '../support/test-app';
 
 const MAX_CONCURRENT = 2;
 /**
@@ -165,15 +165,13 @@ describe('snapshot budget', () => {
       await central.http.get('/metrics').then((r) => r.text),
       SNAPSHOT_BUSY_503,
     );
-    store = await createTestApp({
-      MODE: 'store',
-      STORE_ID: S1,
-      CENTRAL_URL: central.baseUrl,
-      CENTRAL_API_KEY: KEYS.storeS1,
-      STORE_WORKERS: 'sync',
-      SYNC_MAX_BACKOFF: '200ms',
-      SYNC_WAIT_SECONDS: '1',
-    });
+    store = await createTestApp(
+      storeNodeEnv(central.baseUrl, S1, {
+        STORE_WORKERS: 'sync',
+        SYNC_MAX_BACKOFF: '200ms',
+        SYNC_WAIT_SECONDS: '1',
+      }),
+    );
     await eventually(
       async () => metricValue((await central.http.get('/metrics')).text, SNAPSHOT_BUSY_503),
       (refused) => refused > refusedBefore,

@@ -10,7 +10,7 @@ import {
   S1,
   S2,
 } from '../support/e2e';
-import { createTestApp, KEYS, TestApp } from '../support/test-app';
+import { createTestApp, storeNodeEnv, TestApp } from '../support/test-app';
 
 const P1 = 'WORK-1';
 
@@ -18,20 +18,14 @@ describe('store workers and long-poll limits', () => {
   let central: TestApp;
   const started: TestApp[] = [];
 
-  const storeEnv = (storeId: string, key: string, env: Record<string, string> = {}) => ({
-    MODE: 'store',
-    STORE_ID: storeId,
-    CENTRAL_URL: central.baseUrl,
-    CENTRAL_API_KEY: key,
-    HEARTBEAT_INTERVAL_MS: '100',
-    SYNC_WAIT_SECONDS: '5',
-    SYNC_MAX_BACKOFF: '200ms',
-    ...env,
-  });
-
   async function startStore(env: Record<string, string>, storeId = S1): Promise<TestApp> {
     const store = await createTestApp(
-      storeEnv(storeId, storeId === S1 ? KEYS.storeS1 : KEYS.storeS2, env),
+      storeNodeEnv(central.baseUrl, storeId, {
+        HEARTBEAT_INTERVAL_MS: '100',
+        SYNC_WAIT_SECONDS: '5',
+        SYNC_MAX_BACKOFF: '200ms',
+        ...env,
+      }),
     );
     started.push(store);
     return store;

@@ -12,7 +12,7 @@ import {
 } from '../support/e2e';
 import type { HttpResponse } from '../support/http-client';
 import { StallProxy } from '../support/stall-proxy';
-import { createTestApp, KEYS, TestApp } from '../support/test-app';
+import { createTestApp, KEYS, storeNodeEnv, TestApp } from '../support/test-app';
 
 const P1 = 'FAULT-1';
 const STOCK = 1000;
@@ -38,19 +38,17 @@ describe('store write outcomes while central is stalled', () => {
     await createProducts(central, P1);
     await receive(central, P1, S1, STOCK);
     proxy = await StallProxy.start(central.baseUrl);
-    store = await createTestApp({
-      MODE: 'store',
-      STORE_ID: S1,
-      CENTRAL_URL: proxy.url,
-      CENTRAL_API_KEY: KEYS.storeS1,
-      STORE_WORKERS: 'sync',
-      SYNC_WAIT_SECONDS: '1',
-      FORWARD_TIMEOUT_MS: '250',
-      FORWARD_MAX_RETRIES: '10',
-      FORWARD_DEADLINE: '700ms',
-      // The breaker would turn unknown outcomes into refusals sooner; this test is about answers.
-      CIRCUIT_BREAKER_THRESHOLD: '1000',
-    });
+    store = await createTestApp(
+      storeNodeEnv(proxy.url, S1, {
+        STORE_WORKERS: 'sync',
+        SYNC_WAIT_SECONDS: '1',
+        FORWARD_TIMEOUT_MS: '250',
+        FORWARD_MAX_RETRIES: '10',
+        FORWARD_DEADLINE: '700ms',
+        // The breaker would turn unknown outcomes into refusals sooner; this test is about answers.
+        CIRCUIT_BREAKER_THRESHOLD: '1000',
+      }),
+    );
   });
 
   afterAll(async () => {
@@ -235,15 +233,13 @@ describe('store write outcomes while central is stalled', () => {
   });
 
   it('lets no caller’s payload close the store for the others', async () => {
-    const fragile = await createTestApp({
-      MODE: 'store',
-      STORE_ID: S1,
-      CENTRAL_URL: central.baseUrl,
-      CENTRAL_API_KEY: KEYS.storeS1,
-      STORE_WORKERS: 'sync',
-      CIRCUIT_BREAKER_THRESHOLD: '2',
-      CIRCUIT_HALF_OPEN_AFTER: '60s',
-    });
+    const fragile = await createTestApp(
+      storeNodeEnv(central.baseUrl, S1, {
+        STORE_WORKERS: 'sync',
+        CIRCUIT_BREAKER_THRESHOLD: '2',
+        CIRCUIT_HALF_OPEN_AFTER: '60s',
+      }),
+    );
     try {
       // Once central's 500s; now refused at central, and never evidence against central.
       for (let i = 0; i < 4; i++) {

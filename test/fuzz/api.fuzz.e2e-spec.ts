@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import type { Client } from 'pg';
 import { createProducts, createStores, eventually, openDb, receive, S1, S2 } from '../support/e2e';
-import { createTestApp, KEYS, TestApp } from '../support/test-app';
+import { createTestApp, KEYS, storeNodeEnv, TestApp } from '../support/test-app';
 import { hostileBody, hostileString, hostileValue } from './hostile-values';
 
 /**
@@ -138,13 +138,7 @@ describe(`fuzzing every operation (seed ${SEED}, ${RUNS} runs each)`, () => {
     await createStores(central, S1, S2);
     await createProducts(central, P1, P2);
     await receive(central, P1, S1, 1_000_000);
-    store = await createTestApp({
-      MODE: 'store',
-      STORE_ID: S1,
-      CENTRAL_URL: central.baseUrl,
-      CENTRAL_API_KEY: KEYS.storeS1,
-      STORE_WORKERS: 'sync',
-    });
+    store = await createTestApp(storeNodeEnv(central.baseUrl, S1, { STORE_WORKERS: 'sync' }));
     storeDb = await openDb(store);
     await eventually(
       async () => (await store.http.get('/v1/store/sync/status')).body.replicaOffset,

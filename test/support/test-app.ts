@@ -21,6 +21,26 @@ export const TEST_ENV: Record<string, string> = {
   DB_POOL_SIZE: '10',
 };
 
+const STORE_KEYS: Record<string, string> = {
+  'store-s1': KEYS.storeS1,
+  'store-s2': KEYS.storeS2,
+};
+
+/** The environment of a store node of `storeId` (with its own key) following `centralUrl`. */
+export function storeNodeEnv(
+  centralUrl: string,
+  storeId: string,
+  env: Record<string, string> = {},
+): Record<string, string> {
+  return {
+    MODE: 'store',
+    STORE_ID: storeId,
+    CENTRAL_URL: centralUrl,
+    CENTRAL_API_KEY: STORE_KEYS[storeId],
+    ...env,
+  };
+}
+
 export interface TestApp {
   app: NestFastifyApplication;
   config: AppConfig;
