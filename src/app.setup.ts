@@ -63,18 +63,22 @@ export function configureApp(app: NestFastifyApplication, config: AppConfig): vo
     assertSafeBody(request.body); // a throw here is answered through the problem filter
     done();
   });
-  closeConnectionsWhenShuttingDown(fastify);
+  closeConnectionsWhenShuttingDown(fastify, config.shutdownGraceMs);
   setUpSwagger(app, config);
 }
 
 /**
  * Responses finishing during shutdown (released long polls, slow requests) ask the client to
- * close the connection; otherwise their keep-alive sockets would hold the server open.
+ * close the connection; otherwise their keep-alive sockets would hold the server open. A
+ * connection that still holds the server after half the grace (a client that sent half a
+ * request, which Node counts as busy until its 60 s header timeout) is cut, so shutdown ends
+ * within SHUTDOWN_GRACE.
  */
-function closeConnectionsWhenShuttingDown(fastify: FastifyInstance): void {
+function closeConnectionsWhenShuttingDown(fastify: FastifyInstance, graceMs: number): void {
   let closing = false;
   fastify.addHook('preClose', (done) => {
     closing = true;
+    setTimeout(() => fastify.server.closeAllConnections(), graceMs / 2).unref();
     done();
   });
   fastify.addHook('onSend', (_request, reply, payload, done) => {
