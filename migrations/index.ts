@@ -1,10 +1,12 @@
 import { InitialSchema1732406400000 } from './1732406400000-InitialSchema';
 import { FeedAndReplicaState1732406500000 } from './1732406500000-FeedAndReplicaState';
 import { LedgerOnBehalfOf1733011200000 } from './1733011200000-LedgerOnBehalfOf';
+import { StockAllotment1733097600000 } from './1733097600000-StockAllotment';
 
 /** Every migration, oldest first. Add new ones here. */
 export const migrations = [
   InitialSchema1732406400000,
   FeedAndReplicaState1732406500000,
   LedgerOnBehalfOf1733011200000,
+  StockAllotment1733097600000,
 ];

@@ -23,6 +23,10 @@ export interface StockLevel {
   reserved: number;
   /** onHand - reserved; never negative. */
   available: number;
+  /** Units escrowed to the store's own tills: only the store sells them. 0 <= allotment <= available. */
+  allotment: number;
+  /** available - allotment: what every other channel (central, online, reservations) may use. */
+  onlineAvailable: number;
   /** Row version for compare-and-set; +1 on every change, 0 when never written. */
   version: number;
   updatedAt: string | null;

@@ -29,6 +29,8 @@ export interface LevelRow {
   on_hand: number;
   reserved: number;
   available: number;
+  allotment: number;
+  online_available: number;
   version: number;
   updated_at: Date | null;
 }
@@ -55,6 +57,8 @@ export function stockLevelOf(row: LevelRow): StockLevel {
     onHand: row.on_hand,
     reserved: row.reserved,
     available: row.available,
+    allotment: row.allotment,
+    onlineAvailable: row.online_available,
     version: row.version,
     updatedAt: row.updated_at?.toISOString() ?? null,
   };

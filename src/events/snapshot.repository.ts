@@ -56,7 +56,8 @@ export class SnapshotReader {
   async *levels(storeId?: string): AsyncGenerator<SnapshotLevel> {
     for (let after = { productId: '', storeId: '' }; ;) {
       const rows = await this.rows<LevelRow & { updated_at: Date }>(
-        `SELECT l.product_id, l.store_id, l.on_hand, l.reserved, l.available, l.version, l.updated_at
+        `SELECT l.product_id, l.store_id, l.on_hand, l.reserved, l.available, l.allotment,
+                l.online_available, l.version, l.updated_at
            FROM stock_levels l JOIN products p ON p.id = l.product_id AND p.deleted_at IS NULL
            WHERE (l.product_id, l.store_id) > ($1, $2) AND ($3::text IS NULL OR l.store_id = $3)
            ORDER BY l.product_id, l.store_id LIMIT $4`,

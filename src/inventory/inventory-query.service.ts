@@ -64,6 +64,8 @@ export class InventoryQueryService {
       onHand: 0,
       reserved: 0,
       available: 0,
+      allotment: 0,
+      onlineAvailable: 0,
       version: 0,
       updatedAt: null,
     };

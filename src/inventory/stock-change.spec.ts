@@ -11,7 +11,7 @@ const change = (overrides: Partial<StockChange> = {}): StockChange => ({
 const facts = (overrides: Partial<RejectionFacts> = {}): RejectionFacts => ({
   productActive: true,
   storeExists: true,
-  level: { onHand: 5, reserved: 2, available: 3, version: 7 },
+  level: { onHand: 5, reserved: 2, allotment: 0, onlineAvailable: 3, version: 7 },
   ...overrides,
 });
 const codeOf = (verdict: ReturnType<typeof explainRejection>) =>
@@ -60,6 +60,19 @@ describe('explainRejection', () => {
     expect(codeOf(explainRejection(change({ delta: MAX_ON_HAND }), facts()))).toBe(
       'quantity_out_of_range',
     );
+  });
+
+  it('never sells a store’s allotment through a central-side change', () => {
+    const escrowed = facts({
+      level: { onHand: 5, reserved: 1, allotment: 3, onlineAvailable: 1, version: 7 },
+    });
+    const verdict = explainRejection(change({ delta: -2 }), escrowed);
+    expect(codeOf(verdict)).toBe('insufficient_stock');
+    expect(typeof verdict !== 'string' && verdict.details).toMatchObject({
+      available: 1,
+      requested: 2,
+    });
+    expect(explainRejection(change({ delta: -1 }), escrowed)).toBe('retry');
   });
 
   it('asks for a retry when nothing explains the miss (the row changed in between)', () => {

@@ -22,7 +22,14 @@ export interface StockChange {
 export interface RejectionFacts {
   productActive: boolean;
   storeExists: boolean;
-  level?: { onHand: number; reserved: number; available: number; version: number };
+  level?: {
+    onHand: number;
+    reserved: number;
+    allotment: number;
+    /** What a change outside the store's allotment may draw from. */
+    onlineAvailable: number;
+    version: number;
+  };
 }
 
 /** Create the level (first write), or retry because the row changed between the two reads. */
@@ -36,18 +43,25 @@ export function explainRejection(change: StockChange, facts: RejectionFacts): Re
   const { productId, storeId, delta, expectedVersion } = change;
   if (!facts.productActive) return new ProductNotFoundError(productId);
   if (!facts.storeExists) return new StoreNotFoundError(storeId);
-  const level = facts.level ?? { onHand: 0, reserved: 0, available: 0, version: 0 };
+  const level = facts.level ?? {
+    onHand: 0,
+    reserved: 0,
+    allotment: 0,
+    onlineAvailable: 0,
+    version: 0,
+  };
   if (expectedVersion !== undefined && expectedVersion !== level.version) {
     return new VersionConflictError(
       productId,
       storeId,
       expectedVersion,
       level.version,
-      level.available,
+      level.onlineAvailable,
     );
   }
-  if (level.onHand + delta < level.reserved) {
-    return new InsufficientStockError(productId, storeId, level.available, -delta);
+  // The store's allotment is not for sale through this path (see the guarded UPDATE).
+  if (level.onHand + delta < level.reserved + level.allotment) {
+    return new InsufficientStockError(productId, storeId, level.onlineAvailable, -delta);
   }
   if (level.onHand + delta > MAX_ON_HAND)
     return new QuantityOutOfRangeError(productId, storeId, MAX_ON_HAND);

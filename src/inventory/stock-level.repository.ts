@@ -8,7 +8,8 @@ import { EventType, type LevelChangedPayload, MAX_ON_HAND, type StockLevel } fro
 import { LevelRow, stockLevelOf } from '../database/table-rows';
 import { RejectionFacts, StockChange } from './stock-change';
 
-const LEVEL_COLUMNS = 'product_id, store_id, on_hand, reserved, available, version, updated_at';
+const LEVEL_COLUMNS =
+  'product_id, store_id, on_hand, reserved, available, allotment, online_available, version, updated_at';
 
 /**
  * The level event's payload is built in SQL, in the statement that changes the level, so it is
@@ -21,6 +22,8 @@ const LEVEL_EVENT_PAYLOAD: Record<keyof LevelChangedPayload, string> = {
   onHand: 'on_hand',
   reserved: 'reserved',
   available: 'available',
+  allotment: 'allotment',
+  onlineAvailable: 'online_available',
   version: 'version',
   updatedAt: 'updated_at',
   kind: '$5::text',
@@ -64,7 +67,8 @@ const APPLY_CHANGE: PreparedStatement = {
     UPDATE stock_levels
     SET on_hand = on_hand + $3::int, version = version + 1, updated_at = now()
     WHERE product_id = $1 AND store_id = $2
-      AND on_hand + $3::int >= reserved
+      -- draws from online_available only: the store's allotment is for its tills alone
+      AND on_hand + $3::int >= reserved + allotment
       AND on_hand + $3::int <= ${MAX_ON_HAND}
       AND ($4::int IS NULL OR version = $4::int)
       AND EXISTS (SELECT 1 FROM products WHERE id = $1 AND deleted_at IS NULL)
@@ -115,7 +119,7 @@ export class StockLevelRepository {
       await tx.query(
         `SELECT EXISTS (SELECT 1 FROM products WHERE id = $1 AND deleted_at IS NULL) AS product_active,
               EXISTS (SELECT 1 FROM stores WHERE id = $2) AS store_exists,
-              l.on_hand, l.reserved, l.available, l.version
+              l.on_hand, l.reserved, l.allotment, l.online_available, l.version
        FROM (VALUES (1)) AS one
        LEFT JOIN stock_levels l ON l.product_id = $1 AND l.store_id = $2`,
         [productId, storeId],
@@ -126,7 +130,8 @@ export class StockLevelRepository {
         : {
             onHand: row.on_hand!,
             reserved: row.reserved!,
-            available: row.available!,
+            allotment: row.allotment!,
+            onlineAvailable: row.online_available!,
             version: row.version,
           };
     return { productActive: row.product_active, storeExists: row.store_exists, level };
@@ -164,7 +169,9 @@ export class StockLevelRepository {
     const rows: LevelRow[] = await this.unitOfWork.manager.query(
       `SELECT p.id AS product_id, s.id AS store_id,
               coalesce(l.on_hand, 0) AS on_hand, coalesce(l.reserved, 0) AS reserved,
-              coalesce(l.available, 0) AS available, coalesce(l.version, 0) AS version, l.updated_at
+              coalesce(l.available, 0) AS available, coalesce(l.allotment, 0) AS allotment,
+              coalesce(l.online_available, 0) AS online_available,
+              coalesce(l.version, 0) AS version, l.updated_at
        FROM unnest($1::text[]) AS p(id)
        CROSS JOIN stores s
        LEFT JOIN stock_levels l ON l.product_id = p.id AND l.store_id = s.id

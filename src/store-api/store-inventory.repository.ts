@@ -13,7 +13,9 @@ type StoreLevelRow = Omit<LevelRow, 'store_id'> & Pick<ProductRow, 'name' | 'pri
 const LEVELS_OF_STORE = `
   SELECT p.id AS product_id, p.name, p.price,
          coalesce(l.on_hand, 0) AS on_hand, coalesce(l.reserved, 0) AS reserved,
-         coalesce(l.available, 0) AS available, coalesce(l.version, 0) AS version, l.updated_at
+         coalesce(l.available, 0) AS available, coalesce(l.allotment, 0) AS allotment,
+         coalesce(l.online_available, 0) AS online_available,
+         coalesce(l.version, 0) AS version, l.updated_at
   FROM products p
   LEFT JOIN stock_levels l ON l.product_id = p.id AND l.store_id = $1
   WHERE p.deleted_at IS NULL`;

@@ -77,6 +77,8 @@ describe('parseStockWriteResult', () => {
       onHand: 1,
       reserved: 0,
       available: 1,
+      allotment: 0,
+      onlineAvailable: 1,
       version: 1,
       updatedAt: envelope.createdAt,
     };

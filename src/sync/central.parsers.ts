@@ -25,8 +25,10 @@ type Json = Record<string, unknown>;
 
 /** A product as the replica keeps it; a deleted one stays as a tombstone so levels keep their key. */
 export type ReplicaProduct = ProductChangedPayload;
-/** A level as the replica keeps it: always written, so it has its time; available is derived. */
-export type ReplicaLevel = Omit<StockLevel, 'available'> & { updatedAt: string };
+/** A level as the replica keeps it: always written, so it has its time; the rest is derived. */
+export type ReplicaLevel = Omit<StockLevel, 'available' | 'onlineAvailable'> & {
+  updatedAt: string;
+};
 
 function objectOf(value: unknown, what: string): Json {
   if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as Json;
@@ -92,6 +94,8 @@ function levelOf(source: Json): StockLevel & { updatedAt: string } {
     onHand: integerOf(source, 'onHand'),
     reserved: integerOf(source, 'reserved'),
     available: integerOf(source, 'available'),
+    allotment: integerOf(source, 'allotment'),
+    onlineAvailable: integerOf(source, 'onlineAvailable'),
     version: integerOf(source, 'version'),
     updatedAt: stringOf(source, 'updatedAt'),
   };
@@ -247,10 +251,10 @@ export function appliedLevelsOf(result: StockWriteResult): ReplicaLevel[] {
 
 /** The columns the replica stores; an applied write or a feed event always has its time. */
 function replicaLevelOf(level: StockLevel): ReplicaLevel {
-  const { productId, storeId, onHand, reserved, version, updatedAt } = level;
+  const { productId, storeId, onHand, reserved, allotment, version, updatedAt } = level;
   if (updatedAt === null)
     throw new CentralProtocolError(`Level ${productId}@${storeId} has no time.`);
-  return { productId, storeId, onHand, reserved, version, updatedAt };
+  return { productId, storeId, onHand, reserved, allotment, version, updatedAt };
 }
 
 function trueOf(source: Json, field: string): true {

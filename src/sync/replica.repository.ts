@@ -7,15 +7,16 @@ import type { ReplicaLevel, ReplicaProduct } from './central.parsers';
 /** Runs for every page of the feed: prepared once per connection (see runPrepared). */
 const APPLY_LEVELS: PreparedStatement = {
   name: 'replica-apply-levels',
-  text: `INSERT INTO stock_levels (product_id, store_id, on_hand, reserved, version, updated_at)
-       SELECT l.product_id, l.store_id, l.on_hand, l.reserved, l.version, l.updated_at
-       FROM unnest($1::text[], $2::text[], $3::int[], $4::int[], $5::int[], $6::timestamptz[])
-            AS l(product_id, store_id, on_hand, reserved, version, updated_at)
+  text: `INSERT INTO stock_levels (product_id, store_id, on_hand, reserved, allotment, version, updated_at)
+       SELECT l.product_id, l.store_id, l.on_hand, l.reserved, l.allotment, l.version, l.updated_at
+       FROM unnest($1::text[], $2::text[], $3::int[], $4::int[], $5::int[], $6::timestamptz[], $7::int[])
+            AS l(product_id, store_id, on_hand, reserved, version, updated_at, allotment)
        WHERE EXISTS (SELECT 1 FROM products p WHERE p.id = l.product_id)
          AND EXISTS (SELECT 1 FROM stores s WHERE s.id = l.store_id)
        ON CONFLICT (product_id, store_id) DO UPDATE
          SET on_hand = EXCLUDED.on_hand, reserved = EXCLUDED.reserved,
-             version = EXCLUDED.version, updated_at = EXCLUDED.updated_at
+             allotment = EXCLUDED.allotment, version = EXCLUDED.version,
+             updated_at = EXCLUDED.updated_at
          WHERE stock_levels.version < EXCLUDED.version`,
 };
 
@@ -74,6 +75,7 @@ export class ReplicaRepository {
       levels.map((l) => l.reserved),
       levels.map((l) => l.version),
       levels.map((l) => l.updatedAt),
+      levels.map((l) => l.allotment),
     ]);
   }
 

@@ -22,6 +22,8 @@ const level = (productId: string): SnapshotRecord => ({
   onHand: 1,
   reserved: 0,
   available: 1,
+  allotment: 0,
+  onlineAvailable: 1,
   version: 1,
   updatedAt: '2026-11-24T10:00:00.000Z',
 });

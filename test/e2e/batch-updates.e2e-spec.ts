@@ -99,10 +99,12 @@ describe('batch stock updates', () => {
     });
     for (const result of response.body.results) {
       expect(Object.keys(result).sort()).toEqual([
+        'allotment',
         'applied',
         'available',
         'index',
         'onHand',
+        'onlineAvailable',
         'productId',
         'reserved',
         'storeId',

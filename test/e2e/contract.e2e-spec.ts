@@ -69,6 +69,8 @@ describe('central ↔ store contract', () => {
       onHand: 9,
       reserved: 0,
       available: 9,
+      allotment: 0,
+      onlineAvailable: 9,
       version: 1,
       updatedAt: expect.any(String),
       kind: 'receive',

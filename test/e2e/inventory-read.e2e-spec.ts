@@ -68,6 +68,8 @@ describe('inventory reads', () => {
           onHand: 5,
           reserved: 0,
           available: 5,
+          allotment: 0,
+          onlineAvailable: 5,
           version: 1,
           updatedAt: expect.any(String),
         },
@@ -76,6 +78,8 @@ describe('inventory reads', () => {
           onHand: 8,
           reserved: 0,
           available: 8,
+          allotment: 0,
+          onlineAvailable: 8,
           version: 2,
           updatedAt: expect.any(String),
         },
@@ -85,8 +89,26 @@ describe('inventory reads', () => {
 
     const untouched = await t.http.get('/v1/inventory/READ-07');
     expect(untouched.body.levels).toEqual([
-      { storeId: S1, onHand: 0, reserved: 0, available: 0, version: 0, updatedAt: null },
-      { storeId: S2, onHand: 0, reserved: 0, available: 0, version: 0, updatedAt: null },
+      {
+        storeId: S1,
+        onHand: 0,
+        reserved: 0,
+        available: 0,
+        allotment: 0,
+        onlineAvailable: 0,
+        version: 0,
+        updatedAt: null,
+      },
+      {
+        storeId: S2,
+        onHand: 0,
+        reserved: 0,
+        available: 0,
+        allotment: 0,
+        onlineAvailable: 0,
+        version: 0,
+        updatedAt: null,
+      },
     ]);
     expect(untouched.body.totals).toEqual({ onHand: 0, reserved: 0, available: 0 });
   });
@@ -100,6 +122,8 @@ describe('inventory reads', () => {
       onHand: 3,
       reserved: 0,
       available: 3,
+      allotment: 0,
+      onlineAvailable: 3,
       version: 1,
       updatedAt: expect.stringMatching(/Z$/),
     });
@@ -112,6 +136,8 @@ describe('inventory reads', () => {
       onHand: 0,
       reserved: 0,
       available: 0,
+      allotment: 0,
+      onlineAvailable: 0,
       version: 0,
       updatedAt: null,
     });

@@ -135,6 +135,8 @@ describe('store mode', () => {
       onHand: 17,
       reserved: 0,
       available: 17,
+      allotment: 0,
+      onlineAvailable: 17,
       version: 2,
       updatedAt: expect.any(String),
       name: `Product ${P1}`,

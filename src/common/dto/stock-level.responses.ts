@@ -10,6 +10,17 @@ export class StockLevelDto implements StockLevel {
   @ApiProperty({ example: 2 }) reserved: number;
   @ApiProperty({ example: 10, description: 'onHand - reserved; never negative.' })
   available: number;
+  @ApiProperty({
+    example: 3,
+    description:
+      'Units escrowed to the store’s own tills (its allotment): only the store sells them.',
+  })
+  allotment: number;
+  @ApiProperty({
+    example: 7,
+    description: 'available - allotment: what every other channel (central, online) may use.',
+  })
+  onlineAvailable: number;
   @ApiProperty({ example: 7, description: 'Row version; 0 when never written.' }) version: number;
   @ApiProperty({ example: '2026-11-24T10:00:00.000Z', nullable: true, type: String }) updatedAt:
     string | null;
