@@ -2,6 +2,7 @@ import { InitialSchema1732406400000 } from './1732406400000-InitialSchema';
 import { FeedAndReplicaState1732406500000 } from './1732406500000-FeedAndReplicaState';
 import { LedgerOnBehalfOf1733011200000 } from './1733011200000-LedgerOnBehalfOf';
 import { StockAllotment1733097600000 } from './1733097600000-StockAllotment';
+import { LedgerAllotment1733184000000 } from './1733184000000-LedgerAllotment';
 
 /** Every migration, oldest first. Add new ones here. */
 export const migrations = [
@@ -9,4 +10,5 @@ export const migrations = [
   FeedAndReplicaState1732406500000,
   LedgerOnBehalfOf1733011200000,
   StockAllotment1733097600000,
+  LedgerAllotment1733184000000,
 ];

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CatalogService } from '../catalog/catalog.service';
 import { StoreDto, StoreStatusDto } from '../stores/dto/store-status.dto';
@@ -6,6 +6,13 @@ import { StoreLivenessService } from '../stores/store-liveness.service';
 import { AdminOnly } from '../common/auth/auth.decorators';
 import { ApiAuthenticated, ApiIdempotent, ApiProblems } from '../common/http/api-docs.decorators';
 import { Audit, type AuditContext } from '../common/http/audit-context';
+import { StoreIdParam } from '../common/dto/id-fields';
+import { StockUpdateResultDto } from '../common/dto/stock-level.responses';
+import { MovementKind } from '../contract';
+import type { WriteContext } from '../idempotency/idempotency.types';
+import { ClaimedInTransaction, Write } from '../idempotency/write-context.decorator';
+import { AllotmentChangeDto } from '../inventory/dto/allotment-change.dto';
+import { StockService } from '../inventory/stock.service';
 import { CreateStoreDto } from './dto/create-store.dto';
 
 @ApiTags('admin')
@@ -17,6 +24,7 @@ export class AdminStoresController {
   constructor(
     private readonly catalog: CatalogService,
     private readonly liveness: StoreLivenessService,
+    private readonly stock: StockService,
   ) {}
 
   @Post()
@@ -35,5 +43,36 @@ export class AdminStoresController {
   @ApiOkResponse({ type: [StoreStatusDto] })
   list() {
     return this.liveness.statuses();
+  }
+
+  @Post(':storeId/allotments/grant')
+  @HttpCode(HttpStatus.OK)
+  @ClaimedInTransaction()
+  @ApiOperation({
+    summary: 'Set online units aside for a store’s own tills (grow its allotment)',
+    description:
+      'Moves units from onlineAvailable to the level’s allotment; on-hand is unchanged. Only the store sells its allotment.',
+  })
+  @ApiOkResponse({ type: StockUpdateResultDto })
+  @ApiIdempotent()
+  @ApiProblems(
+    [400, 'validation_failed'],
+    [404, 'product_not_found, store_not_found'],
+    [409, 'insufficient_stock (not enough online units; with available)'],
+  )
+  grant(
+    @Param('storeId', StoreIdParam) storeId: string,
+    @Body() body: AllotmentChangeDto,
+    @Write() write: WriteContext,
+  ) {
+    const grant = {
+      storeId,
+      productId: body.productId,
+      delta: 0,
+      allotmentDelta: body.quantity,
+      kind: MovementKind.AllotmentGrant,
+      reference: body.reference,
+    };
+    return this.stock.adjust(grant, write);
   }
 }

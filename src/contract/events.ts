@@ -14,7 +14,10 @@ export enum EventType {
 export interface LevelChangedPayload extends StockLevel {
   updatedAt: string;
   kind: MovementKind;
+  /** The change of on-hand units. */
   delta: number;
+  /** The change of the allotment (a grant or release moves it without touching on-hand). */
+  allotmentDelta: number;
 }
 
 /** A product's full new state; a deleted product is announced with `deleted: true`. */

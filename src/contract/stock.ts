@@ -10,6 +10,10 @@ export enum MovementKind {
   Count = 'count',
   Reserve = 'reserve',
   Release = 'release',
+  /** Central moves online units into the store's allotment (on-hand unchanged). */
+  AllotmentGrant = 'allotment_grant',
+  /** The store gives allotment units back to the online pool (on-hand unchanged). */
+  AllotmentRelease = 'allotment_release',
 }
 
 /** The most units one level may hold (and one change may move). */

@@ -131,6 +131,8 @@ export function toMovementView(row: MovementRow) {
     onHandAfter: row.on_hand_after,
     reservedAfter: row.reserved_after,
     versionAfter: row.version_after,
+    allotmentDelta: row.allotment_delta,
+    allotmentAfter: row.allotment_after,
     reference: row.reference,
     note: row.note,
     actor: row.actor,

@@ -4,6 +4,20 @@ export enum InventoryErrorCode {
   InsufficientStock = 'insufficient_stock',
   VersionConflict = 'version_conflict',
   QuantityOutOfRange = 'quantity_out_of_range',
+  InsufficientAllotment = 'insufficient_allotment',
+}
+
+/** A release (or an allotment use) of more units than the store's allotment holds. */
+export class InsufficientAllotmentError extends DomainError {
+  readonly kind = ErrorKind.Conflict;
+  readonly code = InventoryErrorCode.InsufficientAllotment;
+
+  constructor(productId: string, storeId: string, allotment: number, requested: number) {
+    super(
+      `The allotment of ${productId} at ${storeId} holds ${allotment} unit(s); ${requested} requested.`,
+      { productId, storeId, allotment, requested },
+    );
+  }
 }
 
 export class InsufficientStockError extends DomainError {

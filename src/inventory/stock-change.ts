@@ -1,6 +1,7 @@
 import { DomainError } from '../common/errors/domain.error';
 import { ProductNotFoundError, StoreNotFoundError } from '../common/errors/not-found.errors';
 import {
+  InsufficientAllotmentError,
   InsufficientStockError,
   QuantityOutOfRangeError,
   VersionConflictError,
@@ -12,6 +13,8 @@ export interface StockChange {
   productId: string;
   storeId: string;
   delta: number;
+  /** Moves units between the online pool and the store's allotment; 0 for every other change. */
+  allotmentDelta?: number;
   kind: MovementKind;
   expectedVersion?: number;
   reference?: string;
@@ -40,7 +43,7 @@ export type RejectionVerdict = DomainError | 'create-level' | 'retry';
  * enforces the same rules in the UPDATE's WHERE clause and the table's CHECK constraints.
  */
 export function explainRejection(change: StockChange, facts: RejectionFacts): RejectionVerdict {
-  const { productId, storeId, delta, expectedVersion } = change;
+  const { productId, storeId, delta, expectedVersion, allotmentDelta = 0 } = change;
   if (!facts.productActive) return new ProductNotFoundError(productId);
   if (!facts.storeExists) return new StoreNotFoundError(storeId);
   const level = facts.level ?? {
@@ -59,9 +62,14 @@ export function explainRejection(change: StockChange, facts: RejectionFacts): Re
       level.onlineAvailable,
     );
   }
-  // The store's allotment is not for sale through this path (see the guarded UPDATE).
-  if (level.onHand + delta < level.reserved + level.allotment) {
-    return new InsufficientStockError(productId, storeId, level.onlineAvailable, -delta);
+  if (level.allotment + allotmentDelta < 0) {
+    return new InsufficientAllotmentError(productId, storeId, level.allotment, -allotmentDelta);
+  }
+  // The store's allotment is not for sale through this path (see the guarded UPDATE); a grant
+  // takes online units, so it asks for them like a sale.
+  if (level.onHand + delta < level.reserved + level.allotment + allotmentDelta) {
+    const requested = -delta + allotmentDelta;
+    return new InsufficientStockError(productId, storeId, level.onlineAvailable, requested);
   }
   if (level.onHand + delta > MAX_ON_HAND)
     return new QuantityOutOfRangeError(productId, storeId, MAX_ON_HAND);

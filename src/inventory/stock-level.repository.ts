@@ -28,6 +28,7 @@ const LEVEL_EVENT_PAYLOAD: Record<keyof LevelChangedPayload, string> = {
   updatedAt: 'updated_at',
   kind: '$5::text',
   delta: '$3::int',
+  allotmentDelta: '$12::int',
 };
 const LEVEL_EVENT_JSON = `jsonb_build_object(${Object.entries(LEVEL_EVENT_PAYLOAD)
   .map(([field, value]) => `'${field}', ${value}`)
@@ -41,9 +42,9 @@ const WITH_LEDGER_AND_EVENT = `
   , movement AS (
     INSERT INTO stock_movements (product_id, store_id, kind, delta, on_hand_after, reserved_after,
                                  version_after, reference, note, actor, idempotency_key, request_id,
-                                 on_behalf_of)
+                                 on_behalf_of, allotment_delta, allotment_after)
     SELECT product_id, store_id, $5::text, $3::int, on_hand, reserved, version, $6::text, $7::text,
-           $8::text, $9::text, $10::text, $11::text
+           $8::text, $9::text, $10::text, $11::text, $12::int, allotment
     FROM level
   ), event AS (
     INSERT INTO events (type, product_id, store_id, payload, idempotency_key, request_id)
@@ -65,10 +66,14 @@ const APPLY_CHANGE: PreparedStatement = {
   text: `
   WITH level AS (
     UPDATE stock_levels
-    SET on_hand = on_hand + $3::int, version = version + 1, updated_at = now()
+    SET on_hand = on_hand + $3::int, allotment = allotment + $12::int, version = version + 1,
+        updated_at = now()
     WHERE product_id = $1 AND store_id = $2
-      -- draws from online_available only: the store's allotment is for its tills alone
-      AND on_hand + $3::int >= reserved + allotment
+      -- what is left must cover the reservations and the (new) allotment: a central-side sale
+      -- (allotment delta 0) draws from online_available only, a grant takes online units, a
+      -- release gives back no more than the allotment holds
+      AND on_hand + $3::int >= reserved + allotment + $12::int
+      AND allotment + $12::int >= 0
       AND on_hand + $3::int <= ${MAX_ON_HAND}
       AND ($4::int IS NULL OR version = $4::int)
       AND EXISTS (SELECT 1 FROM products WHERE id = $1 AND deleted_at IS NULL)
@@ -86,7 +91,7 @@ const CREATE_LEVEL: PreparedStatement = {
   WITH level AS (
     INSERT INTO stock_levels (product_id, store_id, on_hand, reserved, version)
     SELECT $1, $2, $3::int, 0, 1
-    WHERE coalesce($4::int, 0) = 0
+    WHERE coalesce($4::int, 0) = 0 AND $12::int = 0
     ON CONFLICT (product_id, store_id) DO NOTHING
     RETURNING ${LEVEL_COLUMNS}
   )${WITH_LEDGER_AND_EVENT}`,
@@ -200,6 +205,7 @@ export class StockLevelRepository {
       audit.idempotencyKey ?? null,
       audit.requestId,
       audit.onBehalfOf ?? null,
+      change.allotmentDelta ?? 0,
     ]);
     if (rows[0]) markEventsAppended(tx);
     return rows[0] && stockLevelOf(rows[0]);

@@ -9,6 +9,8 @@ export interface MovementRow {
   delta: number;
   reserved_delta: number;
   on_hand_after: number;
+  allotment_delta: number;
+  allotment_after: number;
   reserved_after: number;
   version_after: number;
   reference: string | null;
@@ -33,7 +35,7 @@ export class StockMovementRepository {
   ): Promise<MovementRow[]> {
     return this.unitOfWork.manager.query(
       `SELECT id, product_id, store_id, kind, delta, reserved_delta, on_hand_after, reserved_after,
-              version_after, reference, note, actor, on_behalf_of, idempotency_key, request_id, created_at
+              version_after, allotment_delta, allotment_after, reference, note, actor, on_behalf_of, idempotency_key, request_id, created_at
        FROM stock_movements
        WHERE product_id = $1 AND ($2::text IS NULL OR store_id = $2) AND ($3::bigint IS NULL OR id < $3)
        ORDER BY id DESC

@@ -5,11 +5,12 @@ import { CurrentPrincipal } from '../common/auth/auth.decorators';
 import { assertIsStore, type Principal } from '../common/auth/principal';
 import { ApiAuthenticated, ApiIdempotent, ApiProblems } from '../common/http/api-docs.decorators';
 import type { WriteContext } from '../idempotency/idempotency.types';
-import { Write } from '../idempotency/write-context.decorator';
+import { ClaimedInTransaction, Write } from '../idempotency/write-context.decorator';
 import { StockUpdateResultDto } from '../common/dto/stock-level.responses';
 import { StockService } from '../inventory/stock.service';
 import { MovementKind } from '../contract';
 import { HeartbeatDto } from './dto/heartbeat.dto';
+import { AllotmentChangeDto } from '../inventory/dto/allotment-change.dto';
 import { PurchaseDto } from './dto/purchase.dto';
 import { HeartbeatAckDto } from './dto/store-status.dto';
 import { StoreLivenessService } from './store-liveness.service';
@@ -71,5 +72,38 @@ export class StoresController {
       reference: body.reference,
     };
     return this.stock.adjust(sale, write);
+  }
+
+  @Post('allotments/release')
+  @HttpCode(HttpStatus.OK)
+  @ClaimedInTransaction()
+  @ApiOperation({
+    summary: 'A store gives units of its allotment back to the online pool',
+    description:
+      'Only the store’s own key: only the store knows what its tills sold while cut off. On-hand is unchanged.',
+  })
+  @ApiOkResponse({ type: StockUpdateResultDto })
+  @ApiIdempotent()
+  @ApiProblems(
+    [400, 'validation_failed'],
+    [403, 'forbidden (not this store’s key)'],
+    [404, 'product_not_found, store_not_found'],
+    [409, 'insufficient_allotment (with allotment)'],
+  )
+  release(
+    @Param('storeId', StoreIdParam) storeId: string,
+    @Body() body: AllotmentChangeDto,
+    @Write() write: WriteContext,
+  ) {
+    assertIsStore(write.principal, storeId);
+    const release = {
+      storeId,
+      productId: body.productId,
+      delta: 0,
+      allotmentDelta: -body.quantity,
+      kind: MovementKind.AllotmentRelease,
+      reference: body.reference,
+    };
+    return this.stock.adjust(release, write);
   }
 }

@@ -106,6 +106,7 @@ function levelChangedOf(source: Json): LevelChangedPayload {
     ...levelOf(source),
     kind: oneOf(MOVEMENT_KINDS, source, 'kind'),
     delta: integerOf(source, 'delta'),
+    allotmentDelta: integerOf(source, 'allotmentDelta'),
   };
 }
 

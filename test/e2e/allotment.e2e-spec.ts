@@ -1,6 +1,18 @@
 import type { Client } from 'pg';
-import { expectProblem, receive, S1, startCentral, stopCentral, update } from '../support/e2e';
-import type { TestApp } from '../support/test-app';
+import type { FeedEvent } from '../../src/contract';
+import { EventSequencer } from '../../src/events/event-sequencer.service';
+import {
+  createProducts,
+  expectProblem,
+  ledgerInconsistencies,
+  ledgerStats,
+  receive,
+  S1,
+  startCentral,
+  stopCentral,
+  update,
+} from '../support/e2e';
+import { KEYS, type TestApp } from '../support/test-app';
 
 const P1 = 'ALLOT-1';
 
@@ -64,5 +76,80 @@ describe('allotments at central', () => {
     await expect(
       db.query(`UPDATE stock_levels SET allotment = -1 WHERE product_id = $1`, [P1]),
     ).rejects.toThrow(/stock_levels_allotment_within/);
+  });
+
+  describe('grants and releases', () => {
+    const P2 = 'ALLOT-2';
+    const grant = (units: number) =>
+      t.http.post(`/v1/admin/stores/${S1}/allotments/grant`, { productId: P2, quantity: units });
+    const release = (units: number, key: string = KEYS.storeS1) =>
+      t.http.post(
+        `/v1/stores/${S1}/allotments/release`,
+        { productId: P2, quantity: units },
+        { key },
+      );
+
+    beforeAll(async () => {
+      await createProducts(t, P2);
+      await receive(t, P2, S1, 10);
+    });
+
+    it('a grant moves online units into the allotment, on-hand unchanged, with a ledger row and an event', async () => {
+      const granted = await grant(4);
+      expect(granted.status).toBe(200);
+      expect(granted.body).toMatchObject({ onHand: 10, allotment: 4, onlineAvailable: 6 });
+      const ledger = await t.http.get(`/v1/inventory/${P2}/movements`);
+      expect(ledger.body.items[0]).toMatchObject({
+        kind: 'allotment_grant',
+        delta: 0,
+        onHandAfter: 10,
+        allotmentDelta: 4,
+        allotmentAfter: 4,
+      });
+      expect(await ledgerStats(db, P2, S1)).toMatchObject({ sumDelta: 10 });
+      expect(await ledgerInconsistencies(db)).toEqual([]);
+      await t.app.get(EventSequencer).settle();
+      const feed = await t.http.get('/v1/inventory/events?offset=0&limit=1000');
+      const last = feed.body.events.filter((event: FeedEvent) => event.productId === P2).pop();
+      expect(last.data).toMatchObject({ kind: 'allotment_grant', allotment: 4, allotmentDelta: 4 });
+    });
+
+    it('never grants more than the online units', async () => {
+      const tooMuch = await grant(7);
+      expectProblem(tooMuch, 409, 'insufficient_stock');
+      expect(tooMuch.body).toMatchObject({ available: 6, requested: 7 });
+    });
+
+    it('lets only the store release, and never more than its allotment holds', async () => {
+      expectProblem(await release(1, KEYS.client), 403, 'forbidden');
+      expectProblem(await release(1, KEYS.storeS2), 403, 'forbidden');
+      const tooMuch = await release(5);
+      expectProblem(tooMuch, 409, 'insufficient_allotment');
+      expect(tooMuch.body).toMatchObject({ allotment: 4, requested: 5 });
+      const released = await release(3);
+      expect(released.status).toBe(200);
+      expect(released.body).toMatchObject({ onHand: 10, allotment: 1, onlineAvailable: 9 });
+    });
+
+    it('grants and releases racing with sales never break the invariant', async () => {
+      const answers = await Promise.all([
+        ...Array.from({ length: 6 }, () => grant(2)),
+        ...Array.from({ length: 6 }, () => release(1)),
+        ...Array.from({ length: 6 }, () =>
+          update(t, { storeId: S1, productId: P2, delta: -2, reason: 'sale' }),
+        ),
+      ]);
+      expect(answers.every((answer) => [200, 409].includes(answer.status))).toBe(true);
+      const { rows } = await db.query(
+        `SELECT on_hand, reserved, allotment FROM stock_levels WHERE product_id = $1`,
+        [P2],
+      );
+      const level = rows[0] as { on_hand: number; reserved: number; allotment: number };
+      expect(level.allotment).toBeGreaterThanOrEqual(0);
+      expect(level.allotment).toBeLessThanOrEqual(level.on_hand - level.reserved);
+      const stats = await ledgerStats(db, P2, S1);
+      expect(stats.sumDelta).toBe(level.on_hand);
+      expect(await ledgerInconsistencies(db)).toEqual([]);
+    });
   });
 });

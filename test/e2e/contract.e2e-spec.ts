@@ -75,6 +75,7 @@ describe('central ↔ store contract', () => {
       updatedAt: expect.any(String),
       kind: 'receive',
       delta: 9,
+      allotmentDelta: 0,
     });
     const deleted = events.find((event) => event.type === EventType.ProductDeleted)!;
     expect(deleted.data).toMatchObject({ productId: P2, price: '3.10', deleted: true });

@@ -445,6 +445,8 @@ describe('single stock updates and counts', () => {
         onHandAfter: 5,
         reservedAfter: 0,
         versionAfter: 1,
+        allotmentDelta: 0,
+        allotmentAfter: 0,
         reference: 'DN-77',
         note: 'pallet 2',
         actor: actorOf('client', KEYS.client),

@@ -34,6 +34,12 @@ export class MovementDto {
   @ApiProperty({ example: 11 }) onHandAfter: number;
   @ApiProperty({ example: 2 }) reservedAfter: number;
   @ApiProperty({ example: 8 }) versionAfter: number;
+  @ApiProperty({
+    example: 0,
+    description: 'The change of the store’s allotment (grants, releases).',
+  })
+  allotmentDelta: number;
+  @ApiProperty({ example: 3 }) allotmentAfter: number;
   @ApiProperty({ type: String, nullable: true, example: 'POS-4711' }) reference: string | null;
   @ApiProperty({ type: String, nullable: true }) note: string | null;
   @ApiProperty({
