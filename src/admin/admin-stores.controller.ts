@@ -8,7 +8,6 @@ import { ApiAuthenticated, ApiIdempotent, ApiProblems } from '../common/http/api
 import { Audit, type AuditContext } from '../common/http/audit-context';
 import { StoreIdParam } from '../common/dto/id-fields';
 import { StockUpdateResultDto } from '../common/dto/stock-level.responses';
-import { MovementKind } from '../contract';
 import type { WriteContext } from '../idempotency/idempotency.types';
 import { ClaimedInTransaction, Write } from '../idempotency/write-context.decorator';
 import { AllotmentChangeDto } from '../inventory/dto/allotment-change.dto';
@@ -65,14 +64,7 @@ export class AdminStoresController {
     @Body() body: AllotmentChangeDto,
     @Write() write: WriteContext,
   ) {
-    const grant = {
-      storeId,
-      productId: body.productId,
-      delta: 0,
-      allotmentDelta: body.quantity,
-      kind: MovementKind.AllotmentGrant,
-      reference: body.reference,
-    };
-    return this.stock.adjust(grant, write);
+    const { quantity, ...fields } = body;
+    return this.stock.moveAllotment({ storeId, ...fields, units: quantity }, write);
   }
 }

@@ -47,6 +47,19 @@ export class StockService {
   }
 
   /**
+   * Moves units between the online pool and a store's allotment, on-hand unchanged: a grant
+   * (`units` > 0) takes online units, a release (`units` < 0) gives allotment units back.
+   */
+  async moveAllotment(
+    move: { storeId: string; productId: string; units: number; reference?: string },
+    write: WriteContext,
+  ): Promise<StockUpdateResult> {
+    const { units, ...target } = move;
+    const kind = units > 0 ? MovementKind.AllotmentGrant : MovementKind.AllotmentRelease;
+    return this.adjust({ ...target, delta: 0, allotmentDelta: units, kind }, write);
+  }
+
+  /**
    * Absolute set from a physical count: the ledger records the difference to the locked level.
    * The difference is applied with the version it was computed from, so a level first written by
    * someone else in between (there was no row to lock yet) is noticed and counted again.

@@ -96,14 +96,7 @@ export class StoresController {
     @Write() write: WriteContext,
   ) {
     assertIsStore(write.principal, storeId);
-    const release = {
-      storeId,
-      productId: body.productId,
-      delta: 0,
-      allotmentDelta: -body.quantity,
-      kind: MovementKind.AllotmentRelease,
-      reference: body.reference,
-    };
-    return this.stock.adjust(release, write);
+    const { quantity, ...fields } = body;
+    return this.stock.moveAllotment({ storeId, ...fields, units: -quantity }, write);
   }
 }
