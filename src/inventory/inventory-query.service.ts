@@ -8,7 +8,7 @@ import { MovementRow, StockMovementRepository } from './stock-movement.repositor
 /** A product with each store's level of it (the product id is the parent's) and their totals. */
 export interface ProductInventory extends Omit<Product, 'createdAt' | 'updatedAt'> {
   levels: Omit<StockLevel, 'productId'>[];
-  totals: { onHand: number; reserved: number; available: number };
+  totals: Pick<StockLevel, 'onHand' | 'reserved' | 'available' | 'allotment' | 'onlineAvailable'>;
 }
 
 /** Ledger cursors carry a movement id (a bigint); anything else would fail in the query. */
@@ -111,6 +111,8 @@ export class InventoryQueryService {
           onHand: sum(productLevels, (level) => level.onHand),
           reserved: sum(productLevels, (level) => level.reserved),
           available: sum(productLevels, (level) => level.available),
+          allotment: sum(productLevels, (level) => level.allotment),
+          onlineAvailable: sum(productLevels, (level) => level.onlineAvailable),
         },
       };
     });

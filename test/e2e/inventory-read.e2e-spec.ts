@@ -16,7 +16,13 @@ interface InventoryItem {
   price: string;
   version: number;
   levels: { storeId: string; onHand: number; version: number }[];
-  totals: { onHand: number; reserved: number; available: number };
+  totals: {
+    onHand: number;
+    reserved: number;
+    available: number;
+    allotment: number;
+    onlineAvailable: number;
+  };
 }
 
 describe('inventory reads', () => {
@@ -84,7 +90,7 @@ describe('inventory reads', () => {
           updatedAt: expect.any(String),
         },
       ],
-      totals: { onHand: 13, reserved: 0, available: 13 },
+      totals: { onHand: 13, reserved: 0, available: 13, allotment: 0, onlineAvailable: 13 },
     });
 
     const untouched = await t.http.get('/v1/inventory/READ-07');
@@ -110,7 +116,13 @@ describe('inventory reads', () => {
         updatedAt: null,
       },
     ]);
-    expect(untouched.body.totals).toEqual({ onHand: 0, reserved: 0, available: 0 });
+    expect(untouched.body.totals).toEqual({
+      onHand: 0,
+      reserved: 0,
+      available: 0,
+      allotment: 0,
+      onlineAvailable: 0,
+    });
   });
 
   it('reads one level; a never-written level of a known product and store is zero at version 0', async () => {
@@ -185,7 +197,13 @@ describe('inventory reads', () => {
     expect(response.status).toBe(200);
     const [first, second] = response.body.items as InventoryItem[];
     expect(first.levels).toEqual([expect.objectContaining({ storeId: S2, onHand: 8 })]);
-    expect(first.totals).toEqual({ onHand: 8, reserved: 0, available: 8 });
+    expect(first.totals).toEqual({
+      onHand: 8,
+      reserved: 0,
+      available: 8,
+      allotment: 0,
+      onlineAvailable: 8,
+    });
     expect(second.levels).toEqual([expect.objectContaining({ storeId: S2, onHand: 3 })]);
 
     expectProblem(await t.http.get('/v1/inventory?storeId=store-nope'), 404, 'store_not_found');

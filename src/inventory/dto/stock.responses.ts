@@ -5,6 +5,9 @@ export class TotalsDto {
   @ApiProperty({ example: 30 }) onHand: number;
   @ApiProperty({ example: 2 }) reserved: number;
   @ApiProperty({ example: 28 }) available: number;
+  @ApiProperty({ example: 6, description: 'Units held in the stores’ allotments.' })
+  allotment: number;
+  @ApiProperty({ example: 22 }) onlineAvailable: number;
 }
 
 /** A level inside a product's inventory: the product is the parent's. */
