@@ -44,6 +44,14 @@ describe('allotments at central', () => {
       allotment: 4,
       onlineAvailable: 6,
     });
+    const product = await t.http.get(`/v1/inventory/${P1}`);
+    expect(product.body.totals).toEqual({
+      onHand: 10,
+      reserved: 0,
+      available: 10,
+      allotment: 4,
+      onlineAvailable: 6,
+    });
   });
 
   it('refuses a central-side sale that would reach into the allotment', async () => {
