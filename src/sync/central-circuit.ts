@@ -92,15 +92,14 @@ export class CentralCircuit {
     @InjectMetric(CENTRAL_CIRCUIT_STATE) stateGauge: Gauge<'store_id'>,
   ) {
     this.labels = { store_id: node.storeId };
-    const labels = this.labels;
     this.breaker = circuitBreaker(handleWhen(isCentralUnwell), {
       halfOpenAfter: config.circuitHalfOpenAfterMs,
       breaker: new ConsecutiveBreaker(config.circuitBreakerThreshold),
     });
-    stateGauge.set(labels, GAUGE_VALUE.closed);
+    stateGauge.set(this.labels, GAUGE_VALUE.closed);
     this.breaker.onStateChange((state) => {
       const name = circuitStateName(state);
-      stateGauge.set(labels, GAUGE_VALUE[name]);
+      stateGauge.set(this.labels, GAUGE_VALUE[name]);
       this.logger.log(`Circuit to central is ${name}`);
     });
   }

@@ -52,8 +52,18 @@ export class SyncWorker implements StoreWorker, BeforeApplicationShutdown {
 
   /** Until `signal` aborts, which also aborts the long poll in flight so the node stops at once. */
   async run(signal: AbortSignal): Promise<void> {
-    // Stopping the loop also ends a forced bootstrap, which the loop may be queued behind.
-    signal.addEventListener('abort', () => this.shutdown.abort(), { once: true });
+    // Stopping the loop also ends a forced bootstrap, which the loop may be queued behind. The
+    // listener goes with the run, so a restarted worker does not stack them on the same signal.
+    const endForcedBootstrap = () => this.shutdown.abort();
+    signal.addEventListener('abort', endForcedBootstrap, { once: true });
+    try {
+      await this.followUntilAborted(signal);
+    } finally {
+      signal.removeEventListener('abort', endForcedBootstrap);
+    }
+  }
+
+  private async followUntilAborted(signal: AbortSignal): Promise<void> {
     const backoff = Backoff.exponential(this.config.syncMaxBackoffMs);
     while (!signal.aborted) {
       try {
