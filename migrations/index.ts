@@ -3,6 +3,8 @@ import { FeedAndReplicaState1732406500000 } from './1732406500000-FeedAndReplica
 import { LedgerOnBehalfOf1733011200000 } from './1733011200000-LedgerOnBehalfOf';
 import { StockAllotment1733097600000 } from './1733097600000-StockAllotment';
 import { LedgerAllotment1733184000000 } from './1733184000000-LedgerAllotment';
+import { StoreOutbox1733270400000 } from './1733270400000-StoreOutbox';
+import { AllotmentPolicy1733356800000 } from './1733356800000-AllotmentPolicy';
 
 /** Every migration, oldest first. Add new ones here. */
 export const migrations = [
@@ -11,4 +13,6 @@ export const migrations = [
   LedgerOnBehalfOf1733011200000,
   StockAllotment1733097600000,
   LedgerAllotment1733184000000,
+  StoreOutbox1733270400000,
+  AllotmentPolicy1733356800000,
 ];

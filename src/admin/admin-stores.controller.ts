@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Put } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CatalogService } from '../catalog/catalog.service';
 import { StoreDto, StoreStatusDto } from '../stores/dto/store-status.dto';
@@ -6,12 +6,18 @@ import { StoreLivenessService } from '../stores/store-liveness.service';
 import { AdminOnly } from '../common/auth/auth.decorators';
 import { ApiAuthenticated, ApiIdempotent, ApiProblems } from '../common/http/api-docs.decorators';
 import { Audit, type AuditContext } from '../common/http/audit-context';
-import { StoreIdParam } from '../common/dto/id-fields';
+import { ProductIdParam, StoreIdParam } from '../common/dto/id-fields';
 import { StockUpdateResultDto } from '../common/dto/stock-level.responses';
 import type { WriteContext } from '../idempotency/idempotency.types';
 import { ClaimedInTransaction, Write } from '../idempotency/write-context.decorator';
 import { AllotmentChangeDto } from '../inventory/dto/allotment-change.dto';
+import { AllotmentPolicyService } from '../inventory/allotment-policy.service';
 import { StockService } from '../inventory/stock.service';
+import {
+  AllotmentPolicyDto,
+  SetAllotmentShareDto,
+  SetAllotmentTargetDto,
+} from './dto/allotment-policy.dto';
 import { CreateStoreDto } from './dto/create-store.dto';
 
 @ApiTags('admin')
@@ -24,6 +30,7 @@ export class AdminStoresController {
     private readonly catalog: CatalogService,
     private readonly liveness: StoreLivenessService,
     private readonly stock: StockService,
+    private readonly allotments: AllotmentPolicyService,
   ) {}
 
   @Post()
@@ -37,7 +44,8 @@ export class AdminStoresController {
 
   @Get()
   @ApiOperation({
-    summary: 'All stores with their status (online/offline), last heartbeat and replica lag',
+    summary:
+      'All stores with their status (online/offline), last heartbeat, replica lag, allotment units and outbox backlog',
   })
   @ApiOkResponse({ type: [StoreStatusDto] })
   list() {
@@ -66,5 +74,40 @@ export class AdminStoresController {
   ) {
     const { quantity, ...fields } = body;
     return this.stock.moveAllotment({ storeId, ...fields, units: quantity }, write);
+  }
+
+  @Get(':storeId/allotment-policy')
+  @ApiOperation({ summary: 'A store’s allotment policy: its share and the levels’ own targets' })
+  @ApiOkResponse({ type: AllotmentPolicyDto })
+  @ApiProblems([400, 'validation_failed'], [404, 'store_not_found'])
+  policy(@Param('storeId', StoreIdParam) storeId: string) {
+    return this.allotments.policyOf(storeId);
+  }
+
+  @Put(':storeId/allotment-policy')
+  @ApiOperation({
+    summary: 'Set the share of each level a store’s tills hold (null: ALLOTMENT_SHARE)',
+    description:
+      'Acted on at the store’s next heartbeat: central grants up to the new target, and asks the store to release what it holds unsold above it.',
+  })
+  @ApiOkResponse({ type: AllotmentPolicyDto })
+  @ApiProblems([400, 'validation_failed'], [404, 'store_not_found'])
+  setShare(@Param('storeId', StoreIdParam) storeId: string, @Body() body: SetAllotmentShareDto) {
+    return this.allotments.setStoreShare(storeId, body.share);
+  }
+
+  @Put(':storeId/allotment-targets/:productId')
+  @ApiOperation({
+    summary: 'Give one level its own allotment target (null: back to the store’s share)',
+    description: 'Acted on at the store’s next heartbeat, like a change of share.',
+  })
+  @ApiOkResponse({ type: AllotmentPolicyDto })
+  @ApiProblems([400, 'validation_failed'], [404, 'product_not_found, store_not_found'])
+  setTarget(
+    @Param('storeId', StoreIdParam) storeId: string,
+    @Param('productId', ProductIdParam) productId: string,
+    @Body() body: SetAllotmentTargetDto,
+  ) {
+    return this.allotments.setLevelTarget(storeId, productId, body.target);
   }
 }

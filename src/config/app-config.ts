@@ -5,6 +5,7 @@ import {
   IsIn,
   IsInt,
   IsNotEmpty,
+  IsNumber,
   IsOptional,
   IsString,
   IsUrl,
@@ -30,6 +31,10 @@ function Env(name: string): PropertyDecorator {
 const toInt = () =>
   Transform(({ value }: { value: unknown }) =>
     typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value,
+  );
+const toNumber = () =>
+  Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value.trim()) ? Number(value) : value,
   );
 const toBool = () =>
   Transform(({ value }: { value: unknown }) => {
@@ -224,6 +229,26 @@ export class AppConfig {
   @Min(100)
   storeOfflineAfterMs = 30_000;
 
+  /**
+   * Central: the share of each level's available units set aside for the store's own tills (its
+   * allotment), granted while the store is online; 0 turns escrow off. Admins override it per
+   * store and per level.
+   */
+  @Env('ALLOTMENT_SHARE')
+  @toNumber()
+  @IsNumber({}, { message: 'must be a number from 0 to 1' })
+  @Min(0)
+  @Max(1)
+  allotmentShare = 0.25;
+
+  /**
+   * Central: remote purchases for a store that is offline are refused (503 store_offline: nobody
+   * is there to hand the goods over), or with `allow` sold from the online pool all the same.
+   */
+  @Env('REMOTE_PURCHASES_WHILE_OFFLINE')
+  @IsIn(['refuse', 'allow'])
+  remotePurchasesWhileOffline: 'refuse' | 'allow' = 'refuse';
+
   /** How often a store node beats to central. */
   @Env('HEARTBEAT_INTERVAL_MS')
   @toInt()
@@ -286,7 +311,7 @@ export class AppConfig {
   @Min(10)
   syncMaxBackoffMs = 5000;
 
-  /** Store node: the background workers to run (sync, heartbeat); all when unset. */
+  /** Store node: the background workers to run (sync, heartbeat, outbox); all when unset. */
   @Env('STORE_WORKERS')
   @toList()
   @IsOptional()

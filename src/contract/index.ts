@@ -8,6 +8,7 @@ export * from './catalog';
 export * from './events';
 export * from './feed';
 export * from './ids';
+export * from './outbox';
 export * from './snapshot';
 export * from './stock';
 export * from './stores';

@@ -102,6 +102,29 @@ export class IdempotencyService {
   }
 
   /**
+   * Runs `work` at most once for the scope inside the caller's transaction: the record commits
+   * or rolls back with the work, so a crash leaves nothing half-remembered. A repeat answers the
+   * stored result (`replayed`). Throws 409 idempotency_in_flight while another transaction runs
+   * the scope, and 422 idempotency_key_reused for a different request under the key.
+   */
+  async runOnceWithin<T>(
+    tx: EntityManager,
+    scope: IdempotencyScope,
+    work: () => Promise<T>,
+  ): Promise<{ result: T; replayed: boolean }> {
+    const claim = new IdempotencyClaim(scope, ClaimState.Pending);
+    try {
+      await this.claimWithin(tx, claim);
+    } catch (error) {
+      if (!(error instanceof ReplayInstead)) throw error;
+      return { result: JSON.parse(error.response.body) as T, replayed: true };
+    }
+    const result = await work();
+    await this.completeWithin(tx, claim, result);
+    return { result, replayed: false };
+  }
+
+  /**
    * Claims the key inside `tx`: 409 while another transaction runs it (without waiting for it),
    * ReplayInstead when it is completed, 422 when it belongs to a different request.
    */

@@ -5,6 +5,7 @@ export enum InventoryErrorCode {
   VersionConflict = 'version_conflict',
   QuantityOutOfRange = 'quantity_out_of_range',
   InsufficientAllotment = 'insufficient_allotment',
+  InvalidOutboxEntry = 'invalid_outbox_entry',
 }
 
 /** A release (or an allotment use) of more units than the store's allotment holds. */
@@ -68,5 +69,18 @@ export class QuantityOutOfRangeError extends DomainError {
       storeId,
       maximum,
     });
+  }
+}
+
+/** An outbox entry whose kind and deltas do not describe an allotment use or a release. */
+export class InvalidOutboxEntryError extends DomainError {
+  readonly kind = ErrorKind.Unprocessable;
+  readonly code = InventoryErrorCode.InvalidOutboxEntry;
+
+  constructor(entryId: number, kind: string, delta: number, allotmentDelta: number) {
+    super(
+      `Outbox entry ${entryId} (${kind}, delta ${delta}, allotmentDelta ${allotmentDelta}) is not an allotment use: a sale or damage takes units (delta = allotmentDelta < 0), a receive or return adds them (delta = allotmentDelta > 0), a release gives allotment back (delta 0, allotmentDelta < 0).`,
+      { entryId, kind, delta, allotmentDelta },
+    );
   }
 }

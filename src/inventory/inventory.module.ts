@@ -5,6 +5,9 @@ import { InventoryQueryService } from './inventory-query.service';
 import { inventoryMetricProviders } from './inventory.metrics';
 import { StockLevelRepository } from './stock-level.repository';
 import { StockMovementRepository } from './stock-movement.repository';
+import { AllotmentPolicyRepository } from './allotment-policy.repository';
+import { AllotmentPolicyService } from './allotment-policy.service';
+import { OutboxIntakeService } from './outbox-intake.service';
 import { StockService } from './stock.service';
 
 @Module({
@@ -12,11 +15,21 @@ import { StockService } from './stock.service';
   controllers: [InventoryController],
   providers: [
     StockService,
+    OutboxIntakeService,
+    AllotmentPolicyService,
+    AllotmentPolicyRepository,
     InventoryQueryService,
     StockLevelRepository,
     StockMovementRepository,
     ...inventoryMetricProviders,
   ],
-  exports: [StockService, InventoryQueryService, StockLevelRepository],
+  exports: [
+    StockService,
+    OutboxIntakeService,
+    AllotmentPolicyService,
+    AllotmentPolicyRepository,
+    InventoryQueryService,
+    StockLevelRepository,
+  ],
 })
 export class InventoryModule {}

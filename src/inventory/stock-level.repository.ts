@@ -82,16 +82,18 @@ const APPLY_CHANGE: PreparedStatement = {
 };
 
 /**
- * First write of a level (a compare-and-set on it must expect version 0). ON CONFLICT: a
+ * First write of a level (a compare-and-set on it must expect version 0), possibly a store's
+ * receive into its allotment. ON CONFLICT: a
  * concurrent first write won; the caller retries the guarded update against that row.
  */
 const CREATE_LEVEL: PreparedStatement = {
   name: 'stock-create-level',
   text: `
   WITH level AS (
-    INSERT INTO stock_levels (product_id, store_id, on_hand, reserved, version)
-    SELECT $1, $2, $3::int, 0, 1
-    WHERE coalesce($4::int, 0) = 0 AND $12::int = 0
+    INSERT INTO stock_levels (product_id, store_id, on_hand, reserved, allotment, version)
+    SELECT $1, $2, $3::int, 0, $12::int, 1
+    -- a store's first receive while cut off goes into its allotment: 0 <= allotment <= on_hand
+    WHERE coalesce($4::int, 0) = 0 AND $12::int BETWEEN 0 AND $3::int
     ON CONFLICT (product_id, store_id) DO NOTHING
     RETURNING ${LEVEL_COLUMNS}
   )${WITH_LEDGER_AND_EVENT}`,

@@ -8,8 +8,14 @@ import type { AuditContext } from '../common/http/audit-context';
 import { UnitOfWork } from '../database/unit-of-work';
 import { IdempotencyService } from '../idempotency/idempotency.service';
 import { fingerprintOf, IdempotencyClaim, WriteContext } from '../idempotency/idempotency.types';
-import { STOCK_UPDATES_APPLIED, STOCK_UPDATES_REJECTED } from './inventory.metrics';
-import { VersionConflictError } from './inventory.errors';
+import {
+  ALLOTMENT_MOVED_UNITS,
+  ALLOTMENT_MOVES,
+  ONLINE_EXHAUSTED,
+  STOCK_UPDATES_APPLIED,
+  STOCK_UPDATES_REJECTED,
+} from './inventory.metrics';
+import { InsufficientStockError, VersionConflictError } from './inventory.errors';
 import {
   type BatchItemResult,
   type BatchResult,
@@ -39,6 +45,10 @@ export class StockService {
     private readonly idempotency: IdempotencyService,
     @InjectMetric(STOCK_UPDATES_APPLIED) private readonly applied: Counter<'kind'>,
     @InjectMetric(STOCK_UPDATES_REJECTED) private readonly rejected: Counter<'reason'>,
+    @InjectMetric(ONLINE_EXHAUSTED) private readonly onlineExhausted: Counter<'store_id'>,
+    @InjectMetric(ALLOTMENT_MOVES) private readonly allotmentMoves: Counter<'store_id' | 'kind'>,
+    @InjectMetric(ALLOTMENT_MOVED_UNITS)
+    private readonly allotmentUnits: Counter<'store_id' | 'kind'>,
   ) {}
 
   async adjust(change: StockChange, write: WriteContext): Promise<StockUpdateResult> {
@@ -179,7 +189,8 @@ export class StockService {
     return claim ? this.idempotency.runInTransaction(claim, work) : this.unitOfWork.run(work);
   }
 
-  private async applyInTransaction(
+  /** Applies one change inside the caller's transaction; a refusal (DomainError) changes nothing. */
+  async applyInTransaction(
     tx: EntityManager,
     change: StockChange,
     audit: AuditContext,
@@ -190,6 +201,7 @@ export class StockService {
         (await this.explainMiss(tx, change, audit));
       if (level) {
         this.applied.inc({ kind: change.kind });
+        if (change.allotmentDelta) this.countAllotmentMove(change);
         return { ...level, applied: true };
       }
     }
@@ -198,18 +210,24 @@ export class StockService {
     );
   }
 
+  private countAllotmentMove({ storeId, kind, allotmentDelta = 0 }: StockChange): void {
+    this.allotmentMoves.inc({ store_id: storeId, kind });
+    this.allotmentUnits.inc({ store_id: storeId, kind }, Math.abs(allotmentDelta));
+  }
+
   /** Throws the reason a change was refused, creates a never-written level, or asks for a retry. */
   private async explainMiss(
     tx: EntityManager,
     change: StockChange,
     audit: AuditContext,
   ): Promise<StockLevel | undefined> {
-    const verdict = explainRejection(
-      change,
-      await this.levels.inspect(tx, change.productId, change.storeId),
-    );
+    const facts = await this.levels.inspect(tx, change.productId, change.storeId);
+    const verdict = explainRejection(change, facts);
     if (verdict instanceof DomainError) {
       this.rejected.inc({ reason: verdict.code });
+      if (verdict instanceof InsufficientStockError && (facts.level?.allotment ?? 0) > 0) {
+        this.onlineExhausted.inc({ store_id: change.storeId });
+      }
       throw verdict;
     }
     return verdict === 'create-level' ? this.levels.createLevel(tx, change, audit) : undefined;

@@ -4,11 +4,12 @@ import { ReplicaHeadersInterceptor } from './replica-headers.interceptor';
 import { StoreInventoryController } from './store-inventory.controller';
 import { StoreInventoryRepository } from './store-inventory.repository';
 import { StoreInventoryService } from './store-inventory.service';
+import { StoreOutboxService } from './store-outbox.service';
 import { StoreSyncController } from './store-sync.controller';
 import { StoreWritesController } from './store-writes.controller';
 import { StoreWritesService } from './store-writes.service';
 
-/** The HTTP API of a store node: local reads, forwarded writes, sync status and fault injection. */
+/** The HTTP API of a store node: local reads, sales from the allotment, forwarded writes, sync status and fault injection. */
 @Module({
   imports: [SyncModule],
   controllers: [StoreInventoryController, StoreWritesController, StoreSyncController],
@@ -16,6 +17,7 @@ import { StoreWritesService } from './store-writes.service';
     StoreInventoryRepository,
     StoreInventoryService,
     StoreWritesService,
+    StoreOutboxService,
     ReplicaHeadersInterceptor,
   ],
 })

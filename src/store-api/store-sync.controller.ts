@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, HttpStatus, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, HttpStatus, Post, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AdminOnly } from '../common/auth/auth.decorators';
 import { ApiAuthenticated, ApiProblems } from '../common/http/api-docs.decorators';
@@ -6,7 +6,9 @@ import { CentralLink } from '../sync/central-link';
 import { SyncStatusService } from '../sync/sync-status.service';
 import { SyncWorker } from '../sync/sync.worker';
 import { ConnectivityDto } from './dto/connectivity.dto';
+import { OutboxPageDto, OutboxQueryDto } from './dto/outbox.dto';
 import { SyncStatusDto } from './dto/sync-status.dto';
+import { StoreOutboxService } from './store-outbox.service';
 
 @ApiTags('store sync')
 @ApiAuthenticated()
@@ -16,6 +18,7 @@ export class StoreSyncController {
     private readonly status: SyncStatusService,
     private readonly sync: SyncWorker,
     private readonly link: CentralLink,
+    private readonly outboxEntries: StoreOutboxService,
   ) {}
 
   @Get('sync/status')
@@ -25,6 +28,18 @@ export class StoreSyncController {
   @ApiOkResponse({ type: SyncStatusDto })
   syncStatus() {
     return this.status.status();
+  }
+
+  @Get('outbox')
+  @ApiOperation({
+    summary: 'The store’s outbox: changes made from the allotment, oldest first, by state',
+    description:
+      'pending: not answered by central yet (they survive restarts and are re-sent); applied: central applied them exactly once; rejected: central refused them (kept and counted, never dropped).',
+  })
+  @ApiOkResponse({ type: OutboxPageDto })
+  @ApiProblems([400, 'validation_failed'])
+  outbox(@Query() query: OutboxQueryDto) {
+    return this.outboxEntries.page(query);
   }
 
   @Post('sync/force')
@@ -42,7 +57,7 @@ export class StoreSyncController {
   )
   async forceBootstrap() {
     await this.sync.forceBootstrap();
-    return this.status.status();
+    return await this.status.status();
   }
 
   @Post('connectivity')
@@ -51,7 +66,7 @@ export class StoreSyncController {
   @ApiOperation({
     summary: 'Cut or restore the link to central (fault injection)',
     description:
-      'While cut, the store sends no heartbeats, does not sync, and answers writes 503 central_unavailable at once; reads keep working. ' +
+      'While cut, the store sends no heartbeats, does not sync or push its outbox; it sells from its allotment, refuses sales beyond it (409 insufficient_allotment) and answers other writes 503 central_unavailable at once; reads keep working. ' +
       'On restore it beats at once and its replica catches up by itself.',
   })
   @ApiOkResponse({ type: SyncStatusDto })

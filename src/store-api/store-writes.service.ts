@@ -1,54 +1,128 @@
 import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { assertMayWriteStore } from '../common/auth/principal';
-import { StoreNode } from '../sync/store-node';
-import { MovementKind } from '../contract';
-import type { ForwardingContext } from '../sync/central.client';
 import {
   IDEMPOTENCY_KEY_MAX_LENGTH,
+  MovementKind,
+  type PendingSale,
+  type PendingStockChange,
+  type SingleStockUpdate,
   type StockUpdateRequest,
   type StockWriteResult,
 } from '../contract';
 import type { WriteContext } from '../idempotency/idempotency.types';
+import type { ForwardingContext } from '../sync/central.client';
+import { AllotmentUse, OutboxService } from '../sync/outbox.service';
 import { StockWriteGateway } from '../sync/stock-write.gateway';
+import { StoreNode } from '../sync/store-node';
+import { CentralUnavailableError } from '../sync/sync.errors';
+import { AllotmentExhaustedError } from './store-writes.errors';
 
 export interface Sale {
   productId: string;
   quantity: number;
 }
 
-/** The store's stock writes; central decides them (see StockWriteGateway). */
+/** Central decided it and the replica shows it. */
+export type AppliedWrite = StockWriteResult & { status: 'applied' };
+
+/**
+ * The store's stock writes. A change of the store's own level that its allotment covers is
+ * made here and pushed to central later (pending); everything else is decided by central
+ * (applied, or central's refusal). While central cannot be reached, what the allotment does not
+ * cover is refused, and receives go into the allotment: the units are physically here.
+ */
 @Injectable()
 export class StoreWritesService {
   constructor(
     private readonly node: StoreNode,
     private readonly gateway: StockWriteGateway,
+    private readonly outbox: OutboxService,
   ) {}
 
-  /** A sale at this store's till: a negative change of its own level. */
-  recordSale(sale: Sale, write: WriteContext): Promise<StockWriteResult> {
+  /** A sale at this store's till: from the allotment when it covers it, else by central. */
+  async recordSale(sale: Sale, write: WriteContext): Promise<PendingSale | AppliedWrite> {
     const storeId = this.node.storeId;
     assertMayWriteStore(write.principal, storeId);
-    const change = {
-      storeId,
-      productId: sale.productId,
-      delta: -sale.quantity,
-      reason: MovementKind.Sale,
-    } as const;
-    return this.gateway.submit(change, forwardingContextOf(write));
+    const { productId, quantity } = sale;
+    const use = { productId, kind: MovementKind.Sale, delta: -quantity } as const;
+    const update = { storeId, productId, delta: -quantity, reason: MovementKind.Sale } as const;
+    const answer = await this.write(use, update, write);
+    return answer.status === 'pending' ? asSale(answer) : answer;
   }
 
   /**
    * Central only sees this store's key, so the caller's own limits are checked here: a key of
    * another store may not write through this one.
    */
-  submitUpdate(update: StockUpdateRequest, write: WriteContext): Promise<StockWriteResult> {
+  async submitUpdate(
+    update: StockUpdateRequest,
+    write: WriteContext,
+  ): Promise<PendingStockChange | AppliedWrite> {
     assertMayWriteStore(write.principal, update.storeId);
-    return this.gateway.submit(
+    const use = this.allotmentUseOf(update);
+    if (use) return this.write(use, update, write);
+    return this.forward(update, write);
+  }
+
+  /**
+   * Takes from the allotment first; adds to it (receive, return) only when central cannot take
+   * the units itself: connected, a receive is central's, into the online pool.
+   */
+  private async write(
+    use: AllotmentUse,
+    update: StockUpdateRequest,
+    write: WriteContext,
+  ): Promise<PendingStockChange | AppliedWrite> {
+    const context = forwardingContextOf(write);
+    if (use.delta < 0) {
+      const local = await this.outbox.use(use, context);
+      if ('pending' in local) return local.pending;
+      return this.forward(update, write).catch((error: unknown) => {
+        throw notCoveredWhenUnreachable(error, use, this.node.storeId, local.notCovered.remaining);
+      });
+    }
+    return this.forward(update, write).catch(async (error: unknown) => {
+      if (!(error instanceof CentralUnavailableError)) throw error;
+      const local = await this.outbox.use(use, context);
+      if ('pending' in local) return local.pending;
+      throw error; // the product is not in the replica: only central can take it
+    });
+  }
+
+  private async forward(update: StockUpdateRequest, write: WriteContext): Promise<AppliedWrite> {
+    const result = await this.gateway.submit(
       forwardedUpdate(update, write.principal.keyId),
       forwardingContextOf(write),
     );
+    return { ...result, status: 'applied' };
   }
+
+  /** A single change of this store's own level, of a kind an allotment serves, unconditional. */
+  private allotmentUseOf(update: StockUpdateRequest): AllotmentUse | undefined {
+    if ('updates' in update || update.storeId !== this.node.storeId) return undefined;
+    if (update.expectedVersion !== undefined) return undefined;
+    const kind = update.reason;
+    const usable =
+      ((kind === MovementKind.Sale || kind === MovementKind.Damage) && update.delta < 0) ||
+      ((kind === MovementKind.Receive || kind === MovementKind.Return) && update.delta > 0);
+    return usable ? { productId: update.productId, kind, delta: update.delta } : undefined;
+  }
+}
+
+/** Central said nothing was applied and could not be asked: the allotment was the only way. */
+function notCoveredWhenUnreachable(
+  error: unknown,
+  use: AllotmentUse,
+  storeId: string,
+  remaining: number,
+): unknown {
+  if (!(error instanceof CentralUnavailableError)) return error;
+  return new AllotmentExhaustedError(use.productId, storeId, remaining, -use.delta, error);
+}
+
+function asSale(pending: PendingStockChange): PendingSale {
+  return { ...pending, saleId: pending.entryId, quantity: -pending.delta };
 }
 
 /**
@@ -82,7 +156,7 @@ function forwardingContextOf({ principal, audit }: WriteContext): ForwardingCont
 function forwardedUpdate(update: StockUpdateRequest, callerKeyId: string): StockUpdateRequest {
   if (!('updates' in update)) {
     const { idempotencyKey: _inHeader, ...single } = update;
-    return single;
+    return single satisfies SingleStockUpdate;
   }
   const updates = update.updates.map(({ idempotencyKey, ...item }) =>
     idempotencyKey === undefined

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { OutboxReport } from '../contract';
 import type { StoreRow } from '../database/table-rows';
 import { UnitOfWork } from '../database/unit-of-work';
 
@@ -9,6 +10,10 @@ export type StoreLagRow = StoreRow & {
   head_offset: string;
   lag_events: string | null;
   lag_seconds: number | null;
+  allotment_units: string;
+  outbox_pending: number | null;
+  outbox_oldest_pending_at: Date | null;
+  outbox_rejected: number | null;
 };
 
 export interface HeartbeatRecord {
@@ -26,19 +31,32 @@ export class StoreLivenessRepository {
    * Records a heartbeat unless its offset is beyond the feed head (a lag below zero means
    * nothing); says whether the store exists and the head it was judged against.
    */
-  async recordHeartbeat(storeId: string, replicaOffset: number): Promise<HeartbeatRecord> {
+  async recordHeartbeat(
+    storeId: string,
+    replicaOffset: number,
+    outbox: OutboxReport | undefined,
+  ): Promise<HeartbeatRecord> {
     const [row]: { head: string; known: boolean; recorded: boolean }[] =
       await this.unitOfWork.manager.query(
         `WITH head AS (SELECT seq FROM feed_head),
               beat AS (
-                UPDATE stores SET last_heartbeat_at = now(), replica_offset = $2
+                UPDATE stores SET last_heartbeat_at = now(), replica_offset = $2,
+                       outbox_pending = coalesce($3, outbox_pending),
+                       outbox_oldest_pending_at = CASE WHEN $3::int IS NULL THEN outbox_oldest_pending_at ELSE $4::timestamptz END,
+                       outbox_rejected = coalesce($5, outbox_rejected)
                 WHERE id = $1 AND $2 <= (SELECT seq FROM head)
                 RETURNING id
               )
          SELECT (SELECT seq FROM head) AS head,
                 EXISTS (SELECT 1 FROM stores WHERE id = $1) AS known,
                 EXISTS (SELECT 1 FROM beat) AS recorded`,
-        [storeId, replicaOffset],
+        [
+          storeId,
+          replicaOffset,
+          outbox?.pending ?? null,
+          outbox?.oldestPendingAt ?? null,
+          outbox?.rejected ?? null,
+        ],
       );
     return { known: row.known, recorded: row.recorded, headOffset: Number(row.head) };
   }
@@ -52,8 +70,12 @@ export class StoreLivenessRepository {
       `SELECT ${COLUMNS},
               h.seq AS head_offset,
               h.seq - s.replica_offset AS lag_events,
-              extract(epoch FROM now() - (SELECT sequenced_at FROM events WHERE seq = s.replica_offset + 1))::float8 AS lag_seconds
+              extract(epoch FROM now() - (SELECT sequenced_at FROM events WHERE seq = s.replica_offset + 1))::float8 AS lag_seconds,
+              coalesce(a.units, 0) AS allotment_units,
+              s.outbox_pending, s.outbox_oldest_pending_at, s.outbox_rejected
        FROM stores s CROSS JOIN feed_head h
+       LEFT JOIN (SELECT store_id, sum(allotment) AS units FROM stock_levels
+                  WHERE allotment > 0 GROUP BY store_id) a ON a.store_id = s.id
        ORDER BY s.id`,
     );
   }

@@ -1,16 +1,18 @@
 import { Body, Controller, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { StoreIdParam } from '../common/dto/id-fields';
-import { CurrentPrincipal } from '../common/auth/auth.decorators';
-import { assertIsStore, type Principal } from '../common/auth/principal';
+import { assertIsStore } from '../common/auth/principal';
 import { ApiAuthenticated, ApiIdempotent, ApiProblems } from '../common/http/api-docs.decorators';
 import type { WriteContext } from '../idempotency/idempotency.types';
 import { ClaimedInTransaction, Write } from '../idempotency/write-context.decorator';
 import { StockUpdateResultDto } from '../common/dto/stock-level.responses';
+import { OutboxIntakeService } from '../inventory/outbox-intake.service';
 import { StockService } from '../inventory/stock.service';
 import { MovementKind } from '../contract';
 import { HeartbeatDto } from './dto/heartbeat.dto';
 import { AllotmentChangeDto } from '../inventory/dto/allotment-change.dto';
+import { OutboxPushDto } from './dto/outbox-push.dto';
+import { OutboxPushResultDto } from './dto/outbox-push.responses';
 import { PurchaseDto } from './dto/purchase.dto';
 import { HeartbeatAckDto } from './dto/store-status.dto';
 import { StoreLivenessService } from './store-liveness.service';
@@ -22,6 +24,7 @@ export class StoresController {
   constructor(
     private readonly liveness: StoreLivenessService,
     private readonly stock: StockService,
+    private readonly outbox: OutboxIntakeService,
   ) {}
 
   @Post('heartbeat')
@@ -37,17 +40,17 @@ export class StoresController {
   heartbeat(
     @Param('storeId', StoreIdParam) storeId: string,
     @Body() body: HeartbeatDto,
-    @CurrentPrincipal() principal: Principal,
+    @Write() write: WriteContext,
   ) {
-    assertIsStore(principal, storeId);
-    return this.liveness.heartbeat(storeId, body.replicaOffset);
+    assertIsStore(write.principal, storeId);
+    return this.liveness.heartbeat(storeId, body, write.audit.requestId);
   }
 
   @Post('purchases')
   @ApiOperation({
     summary: 'Remote (online) purchase from a store’s stock',
     description:
-      'Sells at central from the store’s level. Refused with 503 store_offline while the store is offline.',
+      'Sells at central from the store’s online units (never its allotment). Refused with 503 store_offline while the store is offline, unless REMOTE_PURCHASES_WHILE_OFFLINE=allow.',
   })
   @ApiCreatedResponse({ type: StockUpdateResultDto })
   @ApiIdempotent()
@@ -63,7 +66,7 @@ export class StoresController {
     @Body() body: PurchaseDto,
     @Write() write: WriteContext,
   ) {
-    await this.liveness.assertOnline(storeId);
+    await this.liveness.assertMayBuyRemotely(storeId);
     const sale = {
       storeId,
       productId: body.productId,
@@ -72,6 +75,27 @@ export class StoresController {
       reference: body.reference,
     };
     return this.stock.adjust(sale, write);
+  }
+
+  @Post('outbox')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({
+    summary: 'A store pushes what its tills did with its allotment, in order, exactly once',
+    description:
+      'Only the store’s own key. Each entry is applied at most once under its key, in one transaction per push: a push re-sent after a lost answer applies nothing twice and answers each entry as before (replayed). A rejected entry (the product was deleted, a malformed entry) is rejected for good.',
+  })
+  @ApiOkResponse({ type: OutboxPushResultDto })
+  @ApiProblems(
+    [400, 'validation_failed'],
+    [403, 'forbidden (not this store’s key)'],
+    [409, 'idempotency_in_flight (the same entries are being applied by another push: retry)'],
+  )
+  pushOutbox(
+    @Param('storeId', StoreIdParam) storeId: string,
+    @Body() body: OutboxPushDto,
+    @Write() write: WriteContext,
+  ) {
+    return this.outbox.apply(storeId, body.entries, write);
   }
 
   @Post('allotments/release')

@@ -11,10 +11,18 @@ import {
   type FeedPage,
   type HeartbeatAck,
   type HeartbeatRequest,
+  type OutboxEntry,
+  type OutboxPushRequest,
+  type OutboxPushResult,
   type SnapshotRecord,
   type StockUpdateRequest,
 } from '../contract';
-import { parseFeedPage, parseHeartbeatAck, parseSnapshotRecord } from './central.parsers';
+import {
+  parseFeedPage,
+  parseHeartbeatAck,
+  parseOutboxPushResult,
+  parseSnapshotRecord,
+} from './central.parsers';
 import { CentralLink } from './central-link';
 import { ndjsonValues } from './ndjson';
 import { StoreNode } from './store-node';
@@ -30,6 +38,11 @@ import {
 
 /** Extra time over the long poll's wait before a silent connection counts as dead. */
 const LONG_POLL_GRACE_MS = 10_000;
+/**
+ * A full push (OUTBOX_PUSH_MAX entries) is a few hundred milliseconds of work at central; an
+ * answer this late is treated as lost, and the re-sent push is answered from central's records.
+ */
+const OUTBOX_PUSH_TIMEOUT_MS = 30_000;
 /** Loading 100,000 levels takes seconds; a snapshot still streaming after this has stalled. */
 const SNAPSHOT_TIMEOUT_MS = 300_000;
 
@@ -100,16 +113,30 @@ export class CentralClient {
     );
   }
 
-  sendHeartbeat(replicaOffset: number, signal: AbortSignal): Promise<HeartbeatAck> {
+  sendHeartbeat(beat: HeartbeatRequest, signal: AbortSignal): Promise<HeartbeatAck> {
     return this.call(
       {
         method: 'POST',
         path: `/v1/stores/${this.node.storeId}/heartbeat`,
         timeoutMs: this.config.forwardTimeoutMs,
-        body: { replicaOffset } satisfies HeartbeatRequest,
+        body: beat,
       },
       signal,
       async (response) => parseHeartbeatAck(await response.json()),
+    );
+  }
+
+  /** One push of outbox entries; central applies each at most once, so a re-send is safe. */
+  pushOutbox(entries: OutboxEntry[], signal: AbortSignal): Promise<OutboxPushResult> {
+    return this.call(
+      {
+        method: 'POST',
+        path: `/v1/stores/${this.node.storeId}/outbox`,
+        timeoutMs: OUTBOX_PUSH_TIMEOUT_MS,
+        body: { entries } satisfies OutboxPushRequest,
+      },
+      signal,
+      async (response) => parseOutboxPushResult(await response.json()),
     );
   }
 

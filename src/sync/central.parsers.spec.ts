@@ -63,9 +63,35 @@ describe('parseHeartbeatAck', () => {
       status: 'online',
       lagEvents: 0,
       lagSeconds: 0,
+      allotmentUnits: 0,
+      outbox: null,
+      allotmentReleases: [],
     };
     expect(() => parseHeartbeatAck(ack)).toThrow(/integer headOffset/);
     expect(parseHeartbeatAck({ ...ack, headOffset: 3 }).headOffset).toBe(3);
+  });
+
+  it('requires the policy’s release requests, each with a product and a target', () => {
+    const ack = {
+      storeId: 'store-s1',
+      name: 'One',
+      createdAt: envelope.createdAt,
+      lastHeartbeatAt: envelope.createdAt,
+      replicaOffset: 3,
+      status: 'online',
+      lagEvents: 0,
+      lagSeconds: 0,
+      allotmentUnits: 4,
+      outbox: { pending: 1, oldestPendingAt: envelope.createdAt, rejected: 0 },
+      headOffset: 3,
+    };
+    expect(() => parseHeartbeatAck(ack)).toThrow(/array allotmentReleases/);
+    expect(() =>
+      parseHeartbeatAck({ ...ack, allotmentReleases: [{ productId: 'SKU-1' }] }),
+    ).toThrow(/integer target/);
+    expect(
+      parseHeartbeatAck({ ...ack, allotmentReleases: [{ productId: 'SKU-1', target: 2 }] }),
+    ).toMatchObject({ allotmentUnits: 4, allotmentReleases: [{ productId: 'SKU-1', target: 2 }] });
   });
 });
 

@@ -4,8 +4,12 @@ import {
   type FeedEvent,
   type FeedPage,
   type HeartbeatAck,
+  type ItemError,
   type LevelChangedPayload,
   MovementKind,
+  type OutboxEntryResult,
+  type OutboxReport,
+  type OutboxPushResult,
   type ProductChangedPayload,
   type SnapshotRecord,
   type StockLevel,
@@ -203,7 +207,27 @@ export function parseHeartbeatAck(body: unknown): HeartbeatAck {
     lagEvents: ack.lagEvents === null ? null : integerOf(ack, 'lagEvents'),
     lagSeconds: ack.lagSeconds === null ? null : numberOf(ack, 'lagSeconds'),
     headOffset: integerOf(ack, 'headOffset'),
+    allotmentUnits: integerOf(ack, 'allotmentUnits'),
+    outbox: ack.outbox === null ? null : outboxReportOf(objectOf(ack.outbox, 'an outbox report')),
+    allotmentReleases: arrayOf(ack, 'allotmentReleases').map((value) => {
+      const release = objectOf(value, 'an allotment release request');
+      return { productId: stringOf(release, 'productId'), target: integerOf(release, 'target') };
+    }),
   };
+}
+
+function outboxReportOf(report: Json): OutboxReport {
+  return {
+    pending: integerOf(report, 'pending'),
+    oldestPendingAt: nullableStringOf(report, 'oldestPendingAt'),
+    rejected: integerOf(report, 'rejected'),
+  };
+}
+
+function arrayOf(source: Json, field: string): unknown[] {
+  const value = source[field];
+  if (Array.isArray(value)) return value;
+  throw new CentralProtocolError(`Central sent a record without an array ${field}.`);
 }
 
 /** Central's answer to a forwarded stock write: a single result or a batch's. */
@@ -225,6 +249,15 @@ export function parseStockWriteResult(body: unknown): StockWriteResult {
   };
 }
 
+function itemErrorOf(value: unknown): ItemError {
+  const error = objectOf(value, 'an item error');
+  return { ...error, code: stringOf(error, 'code'), detail: stringOf(error, 'detail') };
+}
+
+function replayedOf(source: Json): { replayed?: boolean } {
+  return source.replayed === undefined ? {} : { replayed: booleanOf(source, 'replayed') };
+}
+
 function batchItemResultOf(value: unknown): BatchItemResult {
   const item = objectOf(value, 'a batch item result');
   const identity = {
@@ -233,15 +266,33 @@ function batchItemResultOf(value: unknown): BatchItemResult {
     storeId: stringOf(item, 'storeId'),
   };
   if (!booleanOf(item, 'applied')) {
-    const error = objectOf(item.error, 'a batch item error');
-    return {
-      ...identity,
-      applied: false,
-      error: { ...error, code: stringOf(error, 'code'), detail: stringOf(error, 'detail') },
-    };
+    return { ...identity, applied: false, error: itemErrorOf(item.error) };
   }
-  const replayed = item.replayed === undefined ? {} : { replayed: booleanOf(item, 'replayed') };
-  return { ...identity, ...levelOf(item), applied: true, ...replayed };
+  return { ...identity, ...levelOf(item), applied: true, ...replayedOf(item) };
+}
+
+/** Central's verdicts on a push of outbox entries. */
+export function parseOutboxPushResult(body: unknown): OutboxPushResult {
+  const result = objectOf(body, 'an outbox push result');
+  if (!Array.isArray(result.results)) {
+    throw new CentralProtocolError('Outbox push result without results.');
+  }
+  return { storeId: stringOf(result, 'storeId'), results: result.results.map(outboxEntryResultOf) };
+}
+
+function outboxEntryResultOf(value: unknown): OutboxEntryResult {
+  const entry = objectOf(value, 'an outbox entry result');
+  const entryId = integerOf(entry, 'entryId');
+  if (!booleanOf(entry, 'applied')) {
+    return { entryId, applied: false, error: itemErrorOf(entry.error), ...replayedOf(entry) };
+  }
+  const level = objectOf(entry.level, 'an outbox entry level');
+  return {
+    entryId,
+    applied: true,
+    level: { ...levelOf(level), applied: trueOf(level, 'applied') },
+    ...replayedOf(entry),
+  };
 }
 
 /** The levels a write result reports as applied (a single result, or the applied items of a batch). */
@@ -251,7 +302,7 @@ export function appliedLevelsOf(result: StockWriteResult): ReplicaLevel[] {
 }
 
 /** The columns the replica stores; an applied write or a feed event always has its time. */
-function replicaLevelOf(level: StockLevel): ReplicaLevel {
+export function replicaLevelOf(level: StockLevel): ReplicaLevel {
   const { productId, storeId, onHand, reserved, allotment, version, updatedAt } = level;
   if (updatedAt === null)
     throw new CentralProtocolError(`Level ${productId}@${storeId} has no time.`);

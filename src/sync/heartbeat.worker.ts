@@ -1,15 +1,20 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import type { AllotmentReleaseRequest, OutboxReport } from '../contract';
 import { AppConfig } from '../config/app-config';
 import { pause } from './backoff';
 import { CentralClient } from './central.client';
 import { CentralLink } from './central-link';
+import { OutboxRepository, STORE_NODE_CALLER } from './outbox.repository';
+import { OutboxService } from './outbox.service';
 import type { StoreWorker } from './store-worker';
 import { SyncProgress } from './sync-progress';
 
 /**
  * Tells central the store is alive and how far its replica is: every HEARTBEAT_INTERVAL_MS,
  * right after boot and as soon as a cut link is restored, so central marks it online at once.
- * Central's answer carries its feed head, so the store knows its lag even between polls.
+ * Central's answer carries its feed head, so the store knows its lag even between polls, and the
+ * allotment surpluses its policy wants back. The beat reports the outbox's backlog.
  */
 @Injectable()
 export class HeartbeatWorker implements StoreWorker {
@@ -22,6 +27,8 @@ export class HeartbeatWorker implements StoreWorker {
     private readonly central: CentralClient,
     private readonly link: CentralLink,
     private readonly progress: SyncProgress,
+    private readonly outbox: OutboxRepository,
+    private readonly outboxService: OutboxService,
   ) {}
 
   async run(signal: AbortSignal): Promise<void> {
@@ -39,13 +46,43 @@ export class HeartbeatWorker implements StoreWorker {
     }
   }
 
+  private async outboxReport(): Promise<OutboxReport> {
+    const stats = await this.outbox.stats();
+    return {
+      pending: stats.pending,
+      oldestPendingAt: stats.oldestPendingAt?.toISOString() ?? null,
+      rejected: stats.rejected,
+    };
+  }
+
+  /**
+   * Central's policy asks for the allotment back down to a target: the store gives back what it
+   * holds unsold above it, through the outbox, so the release is ordered after its tills' sales.
+   */
+  private async releaseSurplus({ productId, target }: AllotmentReleaseRequest): Promise<void> {
+    const surplus = (await this.outboxService.remaining(productId)) - target;
+    if (surplus <= 0) return;
+    const key = `release/${randomUUID()}`;
+    await this.outboxService.release(productId, surplus, {
+      idempotencyKey: key,
+      centralKey: `${STORE_NODE_CALLER}/${key}`,
+      callerKeyId: STORE_NODE_CALLER,
+      requestId: key,
+    });
+  }
+
   /** Never overlaps itself, and stays silent while the link is cut. */
   async beat(signal: AbortSignal): Promise<void> {
     if (this.beating || !this.link.online || signal.aborted) return;
     this.beating = true;
     try {
-      const ack = await this.central.sendHeartbeat(this.progress.appliedOffset ?? 0, signal);
+      const outbox = await this.outboxReport();
+      const ack = await this.central.sendHeartbeat(
+        { replicaOffset: this.progress.appliedOffset ?? 0, outbox },
+        signal,
+      );
       this.progress.recordHead(ack.headOffset);
+      for (const request of ack.allotmentReleases) await this.releaseSurplus(request);
     } catch (error) {
       // Reachability changes are logged by the link; one failed beat is routine.
       this.logger.debug(

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { CentralCircuit, CircuitStateName } from './central-circuit';
 import { CentralLink } from './central-link';
+import { OutboxRepository } from './outbox.repository';
+import { OutboxWorker } from './outbox.worker';
 import { StoreNode } from './store-node';
 import type { StoreWorkerStatus } from './store-worker';
 import { StoreWorkerRunner } from './store-worker.runner';
@@ -20,6 +22,19 @@ export interface SyncStatus {
   centralReachable: boolean;
   longPollSeconds: number | null;
   workers: StoreWorkerStatus[];
+  outbox: OutboxStatus;
+}
+
+/** The store's outbox: what its tills did from the allotment that central has not answered. */
+export interface OutboxStatus {
+  pending: number;
+  oldestPendingAt: string | null;
+  oldestPendingAgeSeconds: number | null;
+  lastPushAt: string | null;
+  rejected: number;
+  applied: number;
+  /** What the tills may still sell from the allotment, over all the store's levels. */
+  allotmentRemaining: number;
 }
 
 /** The replica's progress and the link's health, for operators, tests and the demo. */
@@ -31,10 +46,13 @@ export class SyncStatusService {
     private readonly link: CentralLink,
     private readonly circuit: CentralCircuit,
     private readonly workers: StoreWorkerRunner,
+    private readonly outbox: OutboxRepository,
+    private readonly pusher: OutboxWorker,
   ) {}
 
-  status(): SyncStatus {
+  async status(): Promise<SyncStatus> {
     const committed = this.progress.committed;
+    const outbox = await this.outboxStatus();
     const stalenessMs = this.progress.stalenessMs();
     return {
       storeId: this.node.storeId,
@@ -50,6 +68,26 @@ export class SyncStatusService {
       centralReachable: this.link.online && this.link.reachable,
       longPollSeconds: this.progress.longPollSeconds,
       workers: this.workers.statuses(),
+      outbox,
+    };
+  }
+
+  /** Also refreshes the outbox gauges, so a scrape after a status read is current. */
+  private async outboxStatus(): Promise<OutboxStatus> {
+    const [stats, allotmentRemaining] = await Promise.all([
+      this.outbox.stats(),
+      this.outbox.totalRemaining(this.node.storeId),
+    ]);
+    const ageSeconds =
+      stats.oldestPendingAt && (Date.now() - stats.oldestPendingAt.getTime()) / 1000;
+    return {
+      pending: stats.pending,
+      oldestPendingAt: stats.oldestPendingAt?.toISOString() ?? null,
+      oldestPendingAgeSeconds: ageSeconds,
+      lastPushAt: this.pusher.lastPushAt?.toISOString() ?? null,
+      rejected: stats.rejected,
+      applied: stats.applied,
+      allotmentRemaining,
     };
   }
 }

@@ -11,6 +11,12 @@ export const FORWARDED_WRITE_RETRIES = 'store_forwarded_write_retries_total';
 export const CENTRAL_CIRCUIT_STATE = 'store_central_circuit_state';
 export const STORE_WORKER_RESTARTS = 'store_worker_restarts_total';
 export const STORE_WORKER_UP = 'store_worker_up';
+export const ALLOTMENT_USES = 'store_allotment_uses_total';
+export const OUTBOX_PUSHES = 'store_outbox_pushes_total';
+export const OUTBOX_SETTLED = 'store_outbox_entries_settled_total';
+export const OUTBOX_PENDING = 'store_outbox_pending_entries';
+export const OUTBOX_OLDEST_PENDING_SECONDS = 'store_outbox_oldest_pending_seconds';
+export const ALLOTMENT_UNITS = 'store_allotment_units';
 
 // Every series carries store_id: apps that share one process (the e2e tests, the demo) share
 // prom-client's registry, and each store must keep its own series.
@@ -49,6 +55,36 @@ export const syncMetricProviders = [
   makeGaugeProvider({
     name: CENTRAL_CIRCUIT_STATE,
     help: 'Circuit breaker on writes to central: 0 closed, 1 half-open, 2 open',
+    labelNames: ['store_id'],
+  }),
+  makeCounterProvider({
+    name: ALLOTMENT_USES,
+    help: 'Changes the store made from its allotment without asking central (sale, damage, receive, return, allotment_release)',
+    labelNames: ['store_id', 'kind'],
+  }),
+  makeCounterProvider({
+    name: OUTBOX_PUSHES,
+    help: 'Pushes of outbox entries to central, by outcome (ok, failed)',
+    labelNames: ['store_id', 'outcome'],
+  }),
+  makeCounterProvider({
+    name: OUTBOX_SETTLED,
+    help: 'Outbox entries central answered, by verdict (applied, rejected)',
+    labelNames: ['store_id', 'verdict'],
+  }),
+  makeGaugeProvider({
+    name: OUTBOX_PENDING,
+    help: 'Outbox entries not yet answered by central',
+    labelNames: ['store_id'],
+  }),
+  makeGaugeProvider({
+    name: OUTBOX_OLDEST_PENDING_SECONDS,
+    help: 'Age of the oldest outbox entry not yet answered by central (0 when none)',
+    labelNames: ['store_id'],
+  }),
+  makeGaugeProvider({
+    name: ALLOTMENT_UNITS,
+    help: 'Units the store may still sell from its allotments, over all its levels',
     labelNames: ['store_id'],
   }),
 ];

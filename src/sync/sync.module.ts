@@ -4,6 +4,10 @@ import { CentralCircuit } from './central-circuit';
 import { CentralClient } from './central.client';
 import { CentralLink } from './central-link';
 import { HeartbeatWorker } from './heartbeat.worker';
+import { OutboxRepository } from './outbox.repository';
+import { OutboxService } from './outbox.service';
+import { OutboxWakeUp } from './outbox-wake-up';
+import { OutboxWorker } from './outbox.worker';
 import { ReplicaStateRepository } from './replica-state.repository';
 import { ReplicaRepository } from './replica.repository';
 import { ReplicaService } from './replica.service';
@@ -17,7 +21,7 @@ import { syncMetricProviders } from './sync.metrics';
 import { SyncWorker } from './sync.worker';
 import { WriteForwarder } from './write-forwarder.service';
 
-/** A store's live replica of central: its workers, the link and forwarded writes. */
+/** A store's live replica of central: its workers, the link, forwarded writes and the outbox. */
 @Module({
   providers: [
     { provide: StoreNode, useFactory: StoreNode.fromConfig, inject: [AppConfig] },
@@ -30,17 +34,30 @@ import { WriteForwarder } from './write-forwarder.service';
     SyncProgress,
     SyncWorker,
     HeartbeatWorker,
+    OutboxRepository,
+    OutboxService,
+    OutboxWakeUp,
+    OutboxWorker,
     // Every background job of a store node, in start order; a new worker is one more entry.
     {
       provide: STORE_WORKER_LIST,
       useFactory: (...workers: StoreWorker[]) => workers,
-      inject: [SyncWorker, HeartbeatWorker],
+      inject: [SyncWorker, HeartbeatWorker, OutboxWorker],
     },
     StoreWorkerRunner,
     SyncStatusService,
     { provide: StockWriteGateway, useClass: WriteForwarder },
     ...syncMetricProviders,
   ],
-  exports: [StoreNode, CentralLink, SyncProgress, SyncWorker, SyncStatusService, StockWriteGateway],
+  exports: [
+    StoreNode,
+    CentralLink,
+    SyncProgress,
+    SyncWorker,
+    SyncStatusService,
+    StockWriteGateway,
+    OutboxService,
+    OutboxRepository,
+  ],
 })
 export class SyncModule {}

@@ -100,15 +100,20 @@ describe('central ↔ store contract', () => {
     for (const record of records) expect(parseSnapshotRecord(record)).toEqual(record);
   });
 
-  it('parses a heartbeat answer, which carries central’s feed head', async () => {
-    const head = (await feedAfter(0)).length;
+  it('parses a heartbeat answer, which carries central’s feed head and the policy’s requests', async () => {
+    const outbox = { pending: 2, oldestPendingAt: new Date().toISOString(), rejected: 0 };
+    const headBefore = (await feedAfter(0)).length;
     const ack = await central.http.post(
       `/v1/stores/${S1}/heartbeat`,
-      { replicaOffset: 2 },
+      { replicaOffset: 2, outbox },
       { key: KEYS.storeS1 },
     );
     expect(ack.status).toBe(200);
-    expect(ack.body).toMatchObject({ storeId: S1, replicaOffset: 2, headOffset: head });
+    expect(ack.body).toMatchObject({ storeId: S1, replicaOffset: 2, outbox });
+    // The beat may have granted the store an allotment, whose events may be sequenced after it.
+    expect(ack.body.headOffset).toBeGreaterThanOrEqual(headBefore);
+    expect(ack.body.headOffset).toBeLessThanOrEqual((await feedAfter(0)).length);
+    expect(ack.body.allotmentReleases).toEqual([]);
     expect(parseHeartbeatAck(ack.body)).toEqual(ack.body);
   });
 });

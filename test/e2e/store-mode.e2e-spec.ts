@@ -96,7 +96,8 @@ describe('store mode', () => {
 
   beforeAll(async () => {
     // Stores beat every 200 ms; a store silent for a second is offline at central.
-    central = await createTestApp({ STORE_OFFLINE_AFTER_MS: '1000' });
+    // Escrow off: this suite is about replication and forwarded writes (allotments: allotment-sales).
+    central = await createTestApp({ STORE_OFFLINE_AFTER_MS: '1000', ALLOTMENT_SHARE: '0' });
     centralDb = await openDb(central);
     await createStores(central, S1, S2);
     await createProducts(central, P1, P2, P3);
@@ -137,6 +138,8 @@ describe('store mode', () => {
       available: 17,
       allotment: 0,
       onlineAvailable: 17,
+      allotmentRemaining: 0,
+      pendingQuantity: 0,
       version: 2,
       updatedAt: expect.any(String),
       name: `Product ${P1}`,
@@ -319,9 +322,18 @@ describe('store mode', () => {
 
     const startedAt = Date.now();
     const sale = await stores[S2].http.post('/v1/store/sales', { productId: P1, quantity: 1 });
+    const adjustment = await stores[S2].http.post('/v1/store/inventory/updates', {
+      storeId: S2,
+      productId: P1,
+      delta: -1,
+      reason: 'adjust',
+    });
     expect(Date.now() - startedAt).toBeLessThan(500);
-    expectProblem(sale, 503, 'central_unavailable');
-    expect(sale.body.reason).toBe('link_cut');
+    // Escrow is off here: the sale has no allotment to come from; an adjustment is central's.
+    expectProblem(sale, 409, 'insufficient_allotment');
+    expect(sale.body).toMatchObject({ reason: 'link_cut', allotmentRemaining: 0 });
+    expectProblem(adjustment, 503, 'central_unavailable');
+    expect(adjustment.body.reason).toBe('link_cut');
     expect((await statusOf(S2)).replicaOffset).toBe(offsetWhenCut);
 
     // No heartbeats while cut: central marks the store offline and refuses remote purchases.
@@ -400,13 +412,19 @@ describe('store mode', () => {
     await central.close();
     centralClosed = true;
 
+    const adjust = () =>
+      stores[S1].http.post('/v1/store/inventory/updates', {
+        storeId: S1,
+        productId: P1,
+        delta: -1,
+        reason: 'adjust',
+      });
     for (let attempt = 0; attempt < 5; attempt++) {
-      const sale = await stores[S1].http.post('/v1/store/sales', { productId: P1, quantity: 1 });
-      expectProblem(sale, 503, 'central_unavailable');
+      expectProblem(await adjust(), 503, 'central_unavailable');
     }
     expect((await statusOf(S1)).circuitState).toBe('open');
     const startedAt = Date.now();
-    const refused = await stores[S1].http.post('/v1/store/sales', { productId: P1, quantity: 1 });
+    const refused = await adjust();
     expect(Date.now() - startedAt).toBeLessThan(200);
     expect(refused.body.reason).toBe('circuit_open');
     const metrics = (await stores[S1].http.get('/metrics')).text;

@@ -70,6 +70,7 @@ describe('store workers and long-poll limits', () => {
     expect(status.workers).toEqual([
       { name: 'sync', state: 'running', restarts: 0, lastError: null, lastErrorAt: null },
       { name: 'heartbeat', state: 'disabled', restarts: 0, lastError: null, lastErrorAt: null },
+      { name: 'outbox', state: 'disabled', restarts: 0, lastError: null, lastErrorAt: null },
     ]);
     // Central learns nothing of it: no beat has ever arrived.
     expect(await livenessAtCentral(S2)).toMatchObject({

@@ -145,10 +145,11 @@ describe('store write outcomes while central is stalled', () => {
     await store.http.post('/v1/store/connectivity', { online: false });
     const cut = uniqueKey('cut');
     const notSent = await sell(cut);
-    expectProblem(notSent, 503, 'central_unavailable');
-    expect(notSent.body.reason).toBe('link_cut');
-    expect(notSent.headers.get('idempotency-key')).toBe(cut);
     await store.http.post('/v1/store/connectivity', { online: true });
+    // No allotment (this store never beats, so central grants it none) and no way to central.
+    expectProblem(notSent, 409, 'insufficient_allotment');
+    expect(notSent.body).toMatchObject({ reason: 'link_cut', allotmentRemaining: 0, requested: 1 });
+    expect(notSent.headers.get('idempotency-key')).toBe(cut);
     expect(await salesUnder(`${admin}/${cut}`)).toBe(0);
   });
 

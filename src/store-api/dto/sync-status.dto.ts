@@ -1,3 +1,4 @@
+import { OutboxStatusDto } from './outbox.dto';
 import { ApiProperty } from '@nestjs/swagger';
 import type { StoreWorkerState, StoreWorkerStatus } from '../../sync/store-worker';
 
@@ -108,4 +109,7 @@ export class SyncStatusDto {
 
   @ApiProperty({ type: [StoreWorkerStatusDto] })
   workers: StoreWorkerStatusDto[];
+
+  @ApiProperty({ type: OutboxStatusDto })
+  outbox: OutboxStatusDto;
 }

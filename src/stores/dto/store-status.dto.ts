@@ -1,5 +1,26 @@
 import { ApiProperty } from '@nestjs/swagger';
-import type { HeartbeatAck, StoreStatus, StoreView } from '../../contract';
+import type {
+  AllotmentReleaseRequest,
+  HeartbeatAck,
+  OutboxReport,
+  StoreStatus,
+  StoreView,
+} from '../../contract';
+
+export class OutboxReportDto implements OutboxReport {
+  @ApiProperty({ example: 3, description: 'Entries central has not answered yet.' })
+  pending: number;
+  @ApiProperty({ type: String, nullable: true, example: '2026-12-01T10:00:00.000Z' })
+  oldestPendingAt: string | null;
+  @ApiProperty({ example: 0, description: 'Entries central rejected (kept at the store).' })
+  rejected: number;
+}
+
+export class AllotmentReleaseRequestDto implements AllotmentReleaseRequest {
+  @ApiProperty({ example: 'SKU-0001' }) productId: string;
+  @ApiProperty({ example: 2, description: 'Release down to this many unsold units.' })
+  target: number;
+}
 
 export class StoreDto implements StoreView {
   @ApiProperty({ example: 'store-s1' }) storeId: string;
@@ -34,6 +55,14 @@ export class StoreStatusDto extends StoreDto implements StoreStatus {
     description: 'Age of the oldest event it had not applied.',
   })
   lagSeconds: number | null;
+  @ApiProperty({ example: 12, description: 'Units held in the store’s allotments.' })
+  allotmentUnits: number;
+  @ApiProperty({
+    type: OutboxReportDto,
+    nullable: true,
+    description: 'The store’s outbox as its last heartbeat reported it.',
+  })
+  outbox: OutboxReportDto | null;
 }
 
 export class HeartbeatAckDto extends StoreStatusDto implements HeartbeatAck {
@@ -42,4 +71,9 @@ export class HeartbeatAckDto extends StoreStatusDto implements HeartbeatAck {
     description: 'Central’s feed head offset right after the beat: how far the store could be.',
   })
   headOffset: number;
+  @ApiProperty({
+    type: [AllotmentReleaseRequestDto],
+    description: 'Levels whose allotment is well above the policy’s target: release the surplus.',
+  })
+  allotmentReleases: AllotmentReleaseRequestDto[];
 }
