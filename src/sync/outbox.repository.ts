@@ -203,6 +203,32 @@ export class OutboxRepository {
     );
   }
 
+  /**
+   * Central's feed shows these keys applied at these versions: the entries under them are
+   * applied even if the push's answer never arrived (central names an entry's key on its event).
+   * Runs in the transaction that applies the same events to the replica, like `settle`.
+   */
+  async settleFromFeed(
+    tx: EntityManager,
+    storeId: string,
+    applied: { key: string; productId: string; version: number }[],
+  ): Promise<void> {
+    if (applied.length === 0) return;
+    await tx.query(
+      `UPDATE outbox_entries e
+       SET state = 'applied', central_version = a.version, settled_at = now()
+       FROM unnest($2::text[], $3::text[], $4::int[]) AS a(key, product_id, version)
+       WHERE e.central_key = a.key AND e.product_id = a.product_id AND e.store_id = $1
+         AND e.state = 'pending'`,
+      [
+        storeId,
+        applied.map((entry) => entry.key),
+        applied.map((entry) => entry.productId),
+        applied.map((entry) => entry.version),
+      ],
+    );
+  }
+
   async stats(): Promise<OutboxStats> {
     const [row]: {
       pending: string;

@@ -3,7 +3,8 @@ import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import { Histogram } from 'prom-client';
 import { EntityManager } from 'typeorm';
 import { UnitOfWork } from '../database/unit-of-work';
-import type { FeedPage, SnapshotRecord } from '../contract';
+import { EventType, type FeedPage, type SnapshotRecord } from '../contract';
+import { OutboxRepository } from './outbox.repository';
 import type { ReplicaLevel } from './central.parsers';
 import { collapseToNewest, ReplicaChanges } from './replica-changes';
 import { ReplicaState, ReplicaStateRepository } from './replica-state.repository';
@@ -20,7 +21,8 @@ const SNAPSHOT_BATCH_SIZE = 5000;
  * Every change to the replica. A page of events and the offset after it commit together, and
  * a snapshot replaces the whole replica and sets the offset together, so a crash at any point
  * leaves an offset that matches the data; applying is idempotent by version, so re-reading
- * events after a crash or around a bootstrap changes nothing.
+ * events after a crash or around a bootstrap changes nothing. The events that show one of the
+ * store's own outbox entries applied settle it in the same transaction (see unsettledTotals).
  */
 @Injectable()
 export class ReplicaService {
@@ -29,6 +31,7 @@ export class ReplicaService {
     private readonly unitOfWork: UnitOfWork,
     private readonly replica: ReplicaRepository,
     private readonly states: ReplicaStateRepository,
+    private readonly outbox: OutboxRepository,
     private readonly progress: SyncProgress,
     @InjectMetric(SYNC_APPLY_DURATION) private readonly duration: Histogram<'store_id' | 'phase'>,
   ) {}
@@ -46,7 +49,10 @@ export class ReplicaService {
           page.nextOffset,
           page.headOffset,
         );
-        if (advanced) await this.applyChanges(tx, collapseToNewest(page.events));
+        if (advanced) {
+          await this.applyChanges(tx, collapseToNewest(page.events));
+          await this.outbox.settleFromFeed(tx, this.node.storeId, this.appliedKeysOf(page));
+        }
         return advanced;
       }),
     );
@@ -72,6 +78,23 @@ export class ReplicaService {
   /** Central's answer to a forwarded write, so the store reads its own writes before the feed brings them. */
   async applyLevels(levels: ReplicaLevel[]): Promise<void> {
     await this.unitOfWork.run((tx) => this.replica.applyLevels(tx, levels));
+  }
+
+  /** This store's level changes that name a key: its own outbox entries among them. */
+  private appliedKeysOf(page: FeedPage): { key: string; productId: string; version: number }[] {
+    return page.events.flatMap((event) =>
+      event.type === EventType.StockLevelChanged &&
+      event.idempotencyKey !== null &&
+      event.data.storeId === this.node.storeId
+        ? [
+            {
+              key: event.idempotencyKey,
+              productId: event.data.productId,
+              version: event.data.version,
+            },
+          ]
+        : [],
+    );
   }
 
   /** Parents first: levels refer to products and stores. */

@@ -35,6 +35,23 @@ const VALID_BODIES: Record<string, Record<string, unknown>> = {
   'POST /v1/stores/{storeId}/purchases': { productId: P1, quantity: 1, reference: 'WEB-1' },
   'POST /v1/store/sales': { productId: P1, quantity: 1 },
   'POST /v1/store/inventory/updates': { storeId: S1, productId: P1, delta: -1, reason: 'sale' },
+  'POST /v1/stores/{storeId}/outbox': {
+    entries: [
+      {
+        entryId: 1,
+        key: 'fuzz-entry',
+        productId: P1,
+        kind: 'sale',
+        delta: -1,
+        allotmentDelta: -1,
+        createdAt: '2026-12-01T00:00:00.000Z',
+      },
+    ],
+  },
+  'POST /v1/stores/{storeId}/allotments/release': { productId: P1, quantity: 1 },
+  'POST /v1/admin/stores/{storeId}/allotments/grant': { productId: P1, quantity: 1 },
+  'PUT /v1/admin/stores/{storeId}/allotment-policy': { share: 0.5 },
+  'PUT /v1/admin/stores/{storeId}/allotment-targets/{productId}': { target: 3 },
 };
 
 /**
