@@ -7,6 +7,7 @@ export const SCENARIOS = [
   'writes-hot',
   'batch-writes',
   'propagation',
+  'allotment-sales',
   'limit',
 ] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
@@ -19,8 +20,10 @@ export interface BenchOptions {
   /** HTTP connections of every load scenario, and pgbench clients of the write limits. */
   connections: number;
   products: number;
-  /** Writes per second of the propagation scenario. */
+  /** Writes per second of the paced scenarios (propagation, allotment-sales). */
   propagationRate: number;
+  /** Sales made while cut whose drain to central allotment-sales times. */
+  outboxEntries: number;
   resultsPath: string;
   /** Where the Markdown table goes; undefined leaves the docs alone (smoke runs). */
   docsPath?: string;
@@ -38,7 +41,8 @@ const USAGE = `Usage: npm run bench -- [options]
   --warmup SECONDS    unmeasured seconds before each measurement (default 2)
   --connections N     HTTP connections, and pgbench clients (default 64)
   --products N        catalog size (default 10000)
-  --rate N            writes/s of the propagation scenario (default 500)
+  --rate N            writes/s of the paced scenarios: propagation, allotment-sales (default 500)
+  --outbox-entries N  sales made while cut whose drain allotment-sales times (default 10000)
   --results PATH      JSON results (default bench/results/latest.json)
   --docs PATH         Markdown report to update (default docs/benchmarks.md)
   --no-docs           do not touch any Markdown report
@@ -56,6 +60,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       connections: { type: 'string', default: '64' },
       products: { type: 'string', default: '10000' },
       rate: { type: 'string', default: '500' },
+      'outbox-entries': { type: 'string', default: '10000' },
       results: { type: 'string', default: 'bench/results/latest.json' },
       docs: { type: 'string', default: 'docs/benchmarks.md' },
       'no-docs': { type: 'boolean', default: false },
@@ -72,6 +77,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     connections: integerOf('--connections', values.connections, 1),
     products: integerOf('--products', values.products, 100),
     propagationRate: integerOf('--rate', values.rate, 1),
+    outboxEntries: integerOf('--outbox-entries', values['outbox-entries'], 1),
     resultsPath: values.results,
     docsPath: values['no-docs'] ? undefined : values.docs,
     cpuProfileDir: values['cpu-prof'],

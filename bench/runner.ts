@@ -8,6 +8,7 @@ import {
 } from './limits/limits';
 import type { ScenarioName } from './options';
 import type { BenchRow } from './results';
+import { allotmentSales } from './scenarios/allotment-sales';
 import { propagation } from './scenarios/propagation';
 import { readsCentral, readsStore } from './scenarios/reads';
 import { Figures, NotRunError, RunContext, Scenario } from './scenarios/scenario';
@@ -31,6 +32,8 @@ const PLAN: Step[] = [
   { limit: pgbenchBatch, servesScenarios: ['batch-writes'] },
   { scenario: batchWrites },
   { scenario: propagation },
+  // Last: the allotments it grants are released after it, which would disturb what follows.
+  { scenario: allotmentSales },
 ];
 
 function isSelected(step: Step, selected: ScenarioName[]): boolean {

@@ -121,7 +121,14 @@ export class BenchSystem {
       name: 'central',
       entry: APP_MAIN,
       port: await freePort(),
-      env: { ...this.commonEnv(), MODE: 'central', DATABASE_URL: this.centralDatabaseUrl },
+      env: {
+        ...this.commonEnv(),
+        MODE: 'central',
+        DATABASE_URL: this.centralDatabaseUrl,
+        // Escrow off: every seeded level would be granted an allotment in the first heartbeats
+        // (300,000 grants), disturbing every scenario; allotment-sales sets its own targets.
+        ALLOTMENT_SHARE: '0',
+      },
       readyPath: '/health/ready',
       cpuProfileDir: this.options.cpuProfileDir,
     });

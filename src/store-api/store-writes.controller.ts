@@ -7,7 +7,7 @@ import { StockUpdateBodyPipe } from '../common/dto/stock-update-body.pipe';
 import { ApiStockUpdateBody } from '../common/dto/stock-update.api-docs';
 import { AdjustStockDto, BatchAdjustStockDto } from '../common/dto/stock-update.dto';
 import type { WriteContext } from '../idempotency/idempotency.types';
-import { Write } from '../idempotency/write-context.decorator';
+import { ClaimedInTransaction, Write } from '../idempotency/write-context.decorator';
 import { RecordSaleDto } from './dto/record-sale.dto';
 import { PendingSaleDto, PendingStockChangeDto } from './dto/pending-change.responses';
 import { ForwardedKeyInterceptor } from './forwarded-key.interceptor';
@@ -45,6 +45,7 @@ export class StoreWritesController {
 
   @Post('sales')
   @HttpCode(HttpStatus.OK)
+  @ClaimedInTransaction()
   @ApiOperation({
     summary: 'Sell from this store’s stock: from its allotment, or decided by central',
     description:
@@ -72,6 +73,7 @@ export class StoreWritesController {
 
   @Post('inventory/updates')
   @HttpCode(HttpStatus.OK)
+  @ClaimedInTransaction()
   @ApiOperation({
     summary: 'Apply a stock change or a batch: from the allotment, or forwarded to central',
     description:

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { HttpStatus, Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { assertMayWriteStore } from '../common/auth/principal';
 import {
@@ -10,6 +10,7 @@ import {
   type StockUpdateRequest,
   type StockWriteResult,
 } from '../contract';
+import { IdempotencyService } from '../idempotency/idempotency.service';
 import type { WriteContext } from '../idempotency/idempotency.types';
 import type { ForwardingContext } from '../sync/central.client';
 import { AllotmentUse, OutboxService } from '../sync/outbox.service';
@@ -38,6 +39,7 @@ export class StoreWritesService {
     private readonly node: StoreNode,
     private readonly gateway: StockWriteGateway,
     private readonly outbox: OutboxService,
+    private readonly idempotency: IdempotencyService,
   ) {}
 
   /** A sale at this store's till: from the allotment when it covers it, else by central. */
@@ -47,8 +49,7 @@ export class StoreWritesService {
     const { productId, quantity } = sale;
     const use = { productId, kind: MovementKind.Sale, delta: -quantity } as const;
     const update = { storeId, productId, delta: -quantity, reason: MovementKind.Sale } as const;
-    const answer = await this.write(use, update, write);
-    return answer.status === 'pending' ? asSale(answer) : answer;
+    return this.write(use, update, write) as Promise<PendingSale | AppliedWrite>;
   }
 
   /**
@@ -75,8 +76,10 @@ export class StoreWritesService {
     write: WriteContext,
   ): Promise<PendingStockChange | AppliedWrite> {
     const context = forwardingContextOf(write);
+    // Made here, the answer is 202 Accepted, and its idempotency record is completed with it.
+    if (write.claim) write.claim.successStatus = HttpStatus.ACCEPTED;
     if (use.delta < 0) {
-      const local = await this.outbox.use(use, context);
+      const local = await this.outbox.use(use, context, write.claim);
       if ('pending' in local) return local.pending;
       return this.forward(update, write).catch((error: unknown) => {
         throw notCoveredWhenUnreachable(error, use, this.node.storeId, local.notCovered.remaining);
@@ -84,13 +87,18 @@ export class StoreWritesService {
     }
     return this.forward(update, write).catch(async (error: unknown) => {
       if (!(error instanceof CentralUnavailableError)) throw error;
-      const local = await this.outbox.use(use, context);
+      const local = await this.outbox.use(use, context, write.claim);
       if ('pending' in local) return local.pending;
       throw error; // the product is not in the replica: only central can take it
     });
   }
 
+  /**
+   * The request's key is claimed before the write leaves (if a local attempt has not claimed
+   * it already) and completed with the answer as it is sent.
+   */
   private async forward(update: StockUpdateRequest, write: WriteContext): Promise<AppliedWrite> {
+    if (write.claim) await this.idempotency.claimNow(write.claim);
     const result = await this.gateway.submit(
       forwardedUpdate(update, write.principal.keyId),
       forwardingContextOf(write),
@@ -119,10 +127,6 @@ function notCoveredWhenUnreachable(
 ): unknown {
   if (!(error instanceof CentralUnavailableError)) return error;
   return new AllotmentExhaustedError(use.productId, storeId, remaining, -use.delta, error);
-}
-
-function asSale(pending: PendingStockChange): PendingSale {
-  return { ...pending, saleId: pending.entryId, quantity: -pending.delta };
 }
 
 /**

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { EventEmitter, once } from 'node:events';
+import { EventEmitter, once, setMaxListeners } from 'node:events';
 import { CentralUnavailableError, linkCutError } from './sync.errors';
 
 const RESTORED = 'restored';
@@ -13,7 +13,7 @@ const RESTORED = 'restored';
 export class CentralLink {
   private readonly logger = new Logger(CentralLink.name);
   private readonly events = new EventEmitter();
-  private connection = new AbortController();
+  private connection = sharedController();
   private cut = false;
   private answering = true;
   private lastAnswerAt: Date | null = null;
@@ -44,7 +44,7 @@ export class CentralLink {
       this.logger.warn('Link to central cut: no sync, heartbeats or forwarded writes');
       return;
     }
-    this.connection = new AbortController();
+    this.connection = sharedController();
     this.logger.log('Link to central restored');
     this.events.emit(RESTORED);
   }
@@ -77,4 +77,11 @@ export class CentralLink {
     if (this.answering) this.logger.warn(`Central stopped answering: ${error.message}`);
     this.answering = false;
   }
+}
+
+/** Every request in flight listens to the link's signal: as many listeners as requests. */
+function sharedController(): AbortController {
+  const controller = new AbortController();
+  setMaxListeners(0, controller.signal);
+  return controller;
 }

@@ -3,7 +3,16 @@ import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import { Counter } from 'prom-client';
 import { UnitOfWork } from '../database/unit-of-work';
 import { IdempotencyKeyReusedError } from '../idempotency/idempotency.errors';
-import { MovementKind, type OutboxEntryKind, type PendingStockChange } from '../contract';
+import { EntityManager } from 'typeorm';
+import { DomainError, ErrorKind } from '../common/errors/domain.error';
+import {
+  MovementKind,
+  type OutboxEntryKind,
+  type PendingSale,
+  type PendingStockChange,
+} from '../contract';
+import { IdempotencyService } from '../idempotency/idempotency.service';
+import type { IdempotencyClaim } from '../idempotency/idempotency.types';
 import type { ForwardingContext } from './central.client';
 import { NewOutboxEntry, OutboxRepository, OutboxRow } from './outbox.repository';
 import { OutboxWakeUp } from './outbox-wake-up';
@@ -18,7 +27,8 @@ export interface AllotmentUse {
   delta: number;
 }
 
-export type LocalOutcome = { pending: PendingStockChange } | { notCovered: { remaining: number } };
+export type LocalOutcome =
+  { pending: PendingStockChange | PendingSale } | { notCovered: { remaining: number } };
 
 /**
  * The store's tills selling from their allotment: a use is made here, durably, in one local
@@ -31,15 +41,22 @@ export class OutboxService {
     private readonly unitOfWork: UnitOfWork,
     private readonly outbox: OutboxRepository,
     private readonly wakeUp: OutboxWakeUp,
+    private readonly idempotency: IdempotencyService,
     @InjectMetric(ALLOTMENT_USES) private readonly uses: Counter<'store_id' | 'kind'>,
   ) {}
 
   /**
-   * Makes the use if the remaining allotment covers it (a receive always is). A retry under the
-   * same caller and key answers the entry it made the first time, and makes no second one.
+   * Makes the use if the remaining allotment covers it (a receive always is). With the
+   * request's idempotency claim, the key is claimed and completed with the answer in the same
+   * local transaction as the entry: one commit per sale. A retry under the same caller and key
+   * answers the entry it made the first time, and makes no second one.
    */
-  async use(change: AllotmentUse, context: ForwardingContext): Promise<LocalOutcome> {
-    return this.append({ ...change, allotmentDelta: change.delta }, context);
+  async use(
+    change: AllotmentUse,
+    context: ForwardingContext,
+    claim?: IdempotencyClaim,
+  ): Promise<LocalOutcome> {
+    return this.append({ ...change, allotmentDelta: change.delta }, context, claim);
   }
 
   /** Gives `units` of the allotment back to central's online pool (never more than remain). */
@@ -49,7 +66,7 @@ export class OutboxService {
     context: ForwardingContext,
   ): Promise<LocalOutcome> {
     const release = { productId, kind: MovementKind.AllotmentRelease, delta: 0 } as const;
-    return this.append({ ...release, allotmentDelta: -units }, context);
+    return this.append({ ...release, allotmentDelta: -units }, context, undefined);
   }
 
   async remaining(productId: string): Promise<number> {
@@ -59,6 +76,7 @@ export class OutboxService {
   private async append(
     change: AllotmentUse & { allotmentDelta: number },
     context: ForwardingContext,
+    claim: IdempotencyClaim | undefined,
   ): Promise<LocalOutcome> {
     const entry: NewOutboxEntry = {
       ...change,
@@ -67,26 +85,40 @@ export class OutboxService {
       idempotencyKey: context.idempotencyKey,
       centralKey: context.centralKey,
     };
-    const outcome = await this.unitOfWork.run(
-      async (tx): Promise<LocalOutcome & { made?: boolean }> => {
-        await this.outbox.lockLevel(tx, entry.productId);
-        const made = await this.outbox.appendWithinAllotment(tx, entry);
-        if (made) return { pending: pendingOf(made), made: true };
-        const earlier = await this.outbox.findByKey(tx, entry.callerKeyId, entry.idempotencyKey);
-        if (earlier) return { pending: pendingOf(sameChangeOrThrow(earlier, entry)) };
-        return {
-          notCovered: {
-            remaining: await this.outbox.remaining(entry.storeId, entry.productId, tx),
-          },
-        };
-      },
-    );
-    if (outcome.made) {
-      this.uses.inc({ store_id: entry.storeId, kind: entry.kind });
-      this.wakeUp.now();
+    let made = false;
+    const work = async (tx: EntityManager): Promise<PendingStockChange> => {
+      await this.outbox.lockLevel(tx, entry.productId);
+      const row = await this.outbox.appendWithinAllotment(tx, entry);
+      made = row !== undefined;
+      const answered =
+        row ?? (await this.outbox.findByKey(tx, entry.callerKeyId, entry.idempotencyKey));
+      if (answered) return pendingOf(sameChangeOrThrow(answered, entry));
+      throw new NotCoveredError(await this.outbox.remaining(entry.storeId, entry.productId, tx));
+    };
+    try {
+      const pending = await (claim
+        ? this.idempotency.runInTransaction(claim, work)
+        : this.unitOfWork.run(work));
+      if (made) {
+        this.uses.inc({ store_id: entry.storeId, kind: entry.kind });
+        this.wakeUp.now();
+      }
+      return { pending };
+    } catch (error) {
+      // Nothing was made; a claim stays with the request, for whatever answers it instead.
+      if (error instanceof NotCoveredError) return { notCovered: { remaining: error.remaining } };
+      throw error;
     }
-    const { made: _made, ...answer } = outcome;
-    return answer;
+  }
+}
+
+/** The allotment does not cover a use: its transaction is undone (see runInTransaction). */
+class NotCoveredError extends DomainError {
+  readonly kind = ErrorKind.Conflict;
+  readonly code = 'not_covered_by_allotment';
+
+  constructor(readonly remaining: number) {
+    super('The allotment does not cover the change.');
   }
 }
 
@@ -100,8 +132,9 @@ function sameChangeOrThrow(row: OutboxRow, entry: NewOutboxEntry): OutboxRow {
   return row;
 }
 
-function pendingOf(row: OutboxRow): PendingStockChange {
-  return {
+/** A sale's answer names it as one. */
+function pendingOf(row: OutboxRow): PendingStockChange | PendingSale {
+  const pending: PendingStockChange = {
     status: 'pending',
     entryId: Number(row.entry_id),
     productId: row.product_id,
@@ -111,4 +144,6 @@ function pendingOf(row: OutboxRow): PendingStockChange {
     allotmentRemaining: row.allotment_remaining_after,
     createdAt: row.created_at.toISOString(),
   };
+  if (row.kind !== MovementKind.Sale) return pending;
+  return { ...pending, saleId: pending.entryId, quantity: -row.delta };
 }

@@ -18,6 +18,11 @@ import { CentralRejectedError } from './sync.errors';
 
 /** How often an idle worker looks for entries it was not woken for (another process made them). */
 const IDLE_POLL_MS = 1000;
+/**
+ * How long a woken worker lets entries gather before it pushes: at hundreds of sales a second,
+ * one push per sale would cost central a request and a transaction each; this batches them.
+ */
+const LINGER_MS = 20;
 
 /**
  * Pushes the outbox to central, oldest entries first, in batches, for as long as there are
@@ -61,6 +66,7 @@ export class OutboxWorker implements StoreWorker {
       const entries = await this.outbox.oldestPending(batchSize);
       if (entries.length === 0) {
         await this.wakeUp.wait(IDLE_POLL_MS, signal);
+        await pause(LINGER_MS, signal);
         continue;
       }
       try {

@@ -1,5 +1,5 @@
 import { EventType, type FeedEvent } from '../contract';
-import { collapseToNewest } from './replica-changes';
+import { collapseToNewest, newestLevels } from './replica-changes';
 
 let offset = 0;
 const event = (type: EventType, data: Record<string, unknown>): FeedEvent =>
@@ -73,5 +73,22 @@ describe('collapseToNewest', () => {
     ]);
     expect(changes.products).toEqual([]);
     expect(changes.levels).toEqual([]);
+  });
+});
+
+describe('newestLevels', () => {
+  const row = (productId: string, version: number, allotment: number) => ({
+    productId,
+    storeId: 'store-s1',
+    onHand: 10 - version,
+    reserved: 0,
+    allotment,
+    version,
+    updatedAt: '2026-12-01T10:00:00.000Z',
+  });
+
+  it('keeps one row per level, the newest, whatever the order (a push answers many sales of one level)', () => {
+    const levels = newestLevels([row('A', 2, 8), row('B', 1, 0), row('A', 4, 6), row('A', 3, 7)]);
+    expect(levels).toEqual([row('A', 4, 6), row('B', 1, 0)]);
   });
 });

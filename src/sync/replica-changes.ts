@@ -14,6 +14,13 @@ function keepNewest<T extends { version: number }>(rows: Map<string, T>, key: st
   if (!known || known.version < row.version) rows.set(key, row);
 }
 
+/** One level per product and store: the newest version of each (an upsert may not touch a row twice). */
+export function newestLevels(levels: ReplicaLevel[]): ReplicaLevel[] {
+  const newest = new Map<string, ReplicaLevel>();
+  for (const level of levels) keepNewest(newest, `${level.productId}\u0000${level.storeId}`, level);
+  return [...newest.values()];
+}
+
 /**
  * Reduces a page to one row per key. Every row carries its full new state and a version, so
  * the newest version alone decides the outcome, whatever order the page lists them in; one

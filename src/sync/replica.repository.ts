@@ -3,6 +3,7 @@ import { EntityManager } from 'typeorm';
 import { PreparedStatement, runPrepared } from '../database/prepared-statement';
 import type { Store } from '../contract';
 import type { ReplicaLevel, ReplicaProduct } from './central.parsers';
+import { newestLevels } from './replica-changes';
 
 /** Runs for every page of the feed: prepared once per connection (see runPrepared). */
 const APPLY_LEVELS: PreparedStatement = {
@@ -64,8 +65,10 @@ export class ReplicaRepository {
    * Levels of a product or store the replica does not hold (central's snapshot leaves deleted
    * products out, but may list their old levels) are skipped rather than failing the batch.
    */
-  async applyLevels(tx: EntityManager, levels: ReplicaLevel[]): Promise<void> {
-    if (levels.length === 0) return;
+  async applyLevels(tx: EntityManager, changed: ReplicaLevel[]): Promise<void> {
+    if (changed.length === 0) return;
+    // An answer may name a level several times (a push of many sales of one product).
+    const levels = newestLevels(changed);
     // Only a newer version replaces a row, so an event delivered twice changes nothing, and an
     // older answer (a forwarded write overtaken by the feed) never rolls a level back.
     await runPrepared(tx, APPLY_LEVELS, [

@@ -19,6 +19,7 @@ const SCENARIOS = [
   'writes-hot',
   'batch-writes',
   'propagation',
+  'allotment-sales',
 ];
 const PGBENCH_LIMITS = ['limit: pgbench spread', 'limit: pgbench hot row', 'limit: pgbench batch'];
 const HARNESS_TIMEOUT_MS = 150_000;
@@ -79,7 +80,8 @@ describe('npm run bench (smoke)', () => {
     const resultsPath = join(buildDir, 'results.json');
     await runHarness(join(buildDir, 'bench', 'run.js'), [
       ...['--duration', '1', '--warmup', '0', '--products', '200'],
-      ...['--connections', '8', '--rate', '100', '--no-docs', '--results', resultsPath],
+      ...['--connections', '8', '--rate', '100', '--outbox-entries', '300'],
+      ...['--no-docs', '--results', resultsPath],
     ]);
     results = JSON.parse(readFileSync(resultsPath, 'utf8')) as BenchResults;
   }, HARNESS_TIMEOUT_MS);

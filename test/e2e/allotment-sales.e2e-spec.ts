@@ -142,6 +142,11 @@ describe('selling from the allotment', () => {
 
     await setOnline(stores[S1].http, true);
     await drained(stores[S1].http, P);
+    // The ten sales went in one push, answered with ten versions of one level, and settled.
+    const storeMetrics = (await stores[S1].http.get('/metrics')).text;
+    expect(
+      metricValue(storeMetrics, `store_outbox_pushes_total{store_id="${S1}",outcome="failed"}`),
+    ).toBe(0);
     expect(await centralLevel(P)).toMatchObject({ onHand: 0, allotment: 0, available: 0 });
     const ledger = await ledgerStats(centralDb, P, S1);
     expect(ledger.sumDelta).toBe(0);
