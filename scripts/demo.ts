@@ -1,7 +1,9 @@
 /**
  * `npm run demo`: the whole system on one machine. An embedded PostgreSQL, central on :8081 and
- * three store nodes on :8083-8085 (separate processes, separate databases), a demo catalog, and
- * a few things to try. Ctrl-C stops everything.
+ * three store nodes on :8083-8085 (separate processes, separate databases), a demo catalog, the
+ * cut-link story played once (a store sells from its allotment while cut, central sells its
+ * online units, both agree exactly after the restore), and a few things to try. Ctrl-C stops
+ * everything.
  */
 import { APP_MAIN, AppProcess } from '../bench/system/app-process';
 import { PostgresServer } from '../bench/system/postgres';
@@ -17,6 +19,8 @@ const KEYS = {
   store: (storeId: string) => `dev-${storeId}-key`,
 };
 const REPLICA_TIMEOUT_MS = 60_000;
+/** Units of each level the demo catalog is stocked with. */
+const STOCK = 50;
 
 /** Environment every process shares: the demo keys, quick heartbeats so a cut link shows soon. */
 const commonEnv = {
@@ -64,6 +68,101 @@ async function json<T>(url: string): Promise<T> {
   return (await response.json()) as T;
 }
 
+/** POSTs JSON; answers the status and the body, whatever the status. */
+async function post(url: string, body: unknown, apiKey = KEYS.client) {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'x-api-key': apiKey, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+async function until<T>(probe: () => Promise<T>, done: (value: T) => boolean, what: string) {
+  const deadline = Date.now() + REPLICA_TIMEOUT_MS;
+  for (;;) {
+    const value = await probe();
+    if (done(value)) return value;
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+const countOf = (statuses: number[], status: number) => statuses.filter((s) => s === status).length;
+
+interface Level {
+  onHand: number;
+  allotment: number;
+  onlineAvailable: number;
+  allotmentRemaining?: number;
+  pendingQuantity?: number;
+  version: number;
+}
+
+/**
+ * The take-home flow that matters: store-s1 is cut from central and keeps selling from its
+ * allotment, refusing only what the allotment cannot cover, while central sells the online
+ * units; after the restore central, the ledger and every replica agree exactly.
+ */
+async function cutLinkStory(stores: AppProcess[]): Promise<void> {
+  const [s1, s2] = stores;
+  const central = `http://127.0.0.1:${CENTRAL_PORT}`;
+  const sku = productIds(1)[0];
+  const atStore = () => json<Level>(`${s1.baseUrl}/v1/store/inventory/${sku}`);
+  const atCentral = () => json<Level>(`${central}/v1/inventory/${sku}/stores/store-s1`);
+
+  const granted = await until(atStore, (level) => (level.allotmentRemaining ?? 0) > 0, 'a grant');
+  const allotment = granted.allotmentRemaining!;
+  console.log(
+    `\nThe cut-link story, with ${sku} at store-s1: ${STOCK} on hand, ${allotment} in its allotment.`,
+  );
+  await post(`${s1.baseUrl}/v1/store/connectivity`, { online: false }, KEYS.admin);
+  console.log('  1. store-s1 is cut from central.');
+
+  const tills = [];
+  for (let sale = 0; sale < allotment + 3; sale++) {
+    tills.push(
+      (await post(`${s1.baseUrl}/v1/store/sales`, { productId: sku, quantity: 1 })).status,
+    );
+  }
+  console.log(
+    `  2. Its tills sell ${tills.length} units one by one: ${countOf(tills, 202)} from the allotment (202 pending), ${countOf(tills, 409)} refused (409 insufficient_allotment).`,
+  );
+  const online = await Promise.all(
+    Array.from({ length: STOCK }, () =>
+      post(`${central}/v1/inventory/updates`, {
+        storeId: 'store-s1',
+        productId: sku,
+        delta: -1,
+        reason: 'sale',
+      }).then((answer) => answer.status),
+    ),
+  );
+  console.log(
+    `  3. Meanwhile central sells ${online.length} of store-s1's units at once: ${countOf(online, 200)} from the online pool, ${countOf(online, 409)} refused (409 insufficient_stock): the allotment is not for sale there.`,
+  );
+
+  await post(`${s1.baseUrl}/v1/store/connectivity`, { online: true }, KEYS.admin);
+  const settled = await until(
+    async () => ({ central: await atCentral(), store: await atStore() }),
+    ({ central, store }) =>
+      store.pendingQuantity === 0 && store.version === central.version && central.onHand === 0,
+    'the outbox to drain',
+  );
+  const replicaAtS2 = await until(
+    () => json<Level>(`${s2.baseUrl}/v1/store/inventory/${sku}?storeId=store-s1`),
+    (level) => level.version === settled.central.version,
+    'store-s2 to catch up',
+  );
+  const ledger = await json<{ items: { kind: string; storeId: string }[] }>(
+    `${central}/v1/inventory/${sku}/movements?storeId=store-s1&limit=500`,
+  );
+  const sales = ledger.items.filter((movement) => movement.kind === 'sale').length;
+  console.log(
+    `  4. The link is restored; the outbox drains. Central: onHand ${settled.central.onHand}, allotment ${settled.central.allotment}; store-s1 and store-s2 read onHand ${settled.store.onHand} and ${replicaAtS2.onHand}; the ledger tells ${sales} sales, each once (${countOf(tills, 202)} + ${countOf(online, 200)}).`,
+  );
+}
+
 /** Waits until every replica has applied central's whole feed (the initial load included). */
 async function waitForReplicas(stores: AppProcess[]): Promise<void> {
   const deadline = Date.now() + REPLICA_TIMEOUT_MS;
@@ -90,6 +189,7 @@ function banner(stores: AppProcess[]): string {
   const s1 = `http://localhost:${FIRST_STORE_PORT}`;
   const s2 = `http://localhost:${FIRST_STORE_PORT + 1}`;
   const sku = productIds(1)[0];
+  const other = productIds(2)[1];
   return `
 Inventory platform demo is running. Ctrl-C stops everything.
 
@@ -100,20 +200,22 @@ Keys: admin ${KEYS.admin}, client ${KEYS.client}, stores ${STORES.map(KEYS.store
 Catalog: ${PRODUCTS} products (${sku} ...) stocked at ${STORES.length} stores.
 
 Try:
-  # a sale at store-s1 (forwarded to central, idempotent)
+  # a sale at store-s1: from its allotment (202 pending), pushed to central within milliseconds
   curl -s -X POST ${s1}/v1/store/sales -H 'X-API-Key: ${KEYS.client}' -H 'content-type: application/json' \\
-       -H 'Idempotency-Key: demo-sale-1' -d '{"productId":"${sku}","quantity":2}'
-  # ...is at central at once, and in store-s2's replica within milliseconds
-  curl -s ${central}/v1/inventory/${sku}/stores/store-s1 -H 'X-API-Key: ${KEYS.client}'
-  curl -s '${s2}/v1/store/inventory/${sku}?storeId=store-s1' -H 'X-API-Key: ${KEYS.client}'
+       -H 'Idempotency-Key: demo-sale-1' -d '{"productId":"${other}","quantity":2}'
+  # ...is at central, and in store-s2's replica, within milliseconds
+  curl -s ${central}/v1/inventory/${other}/stores/store-s1 -H 'X-API-Key: ${KEYS.client}'
+  curl -s '${s2}/v1/store/inventory/${other}?storeId=store-s1' -H 'X-API-Key: ${KEYS.client}'
   # watch the feed (long poll)
   curl -s '${central}/v1/inventory/events?offset=0&limit=5&wait=30' -H 'X-API-Key: ${KEYS.client}'
-  # cut store-s1's link: reads still work, writes answer 503 central_unavailable, central marks it offline
+  # cut store-s1's link: reads still work, sales come from the allotment until it runs out
+  # (then 409 insufficient_allotment), other writes answer 503 central_unavailable, central marks it offline
   curl -s -X POST ${s1}/v1/store/connectivity -H 'X-API-Key: ${KEYS.admin}' -H 'content-type: application/json' -d '{"online":false}'
   curl -s ${central}/v1/admin/stores -H 'X-API-Key: ${KEYS.admin}'
-  # restore it: it catches up by itself
+  # restore it: it catches up and drains its outbox by itself
   curl -s -X POST ${s1}/v1/store/connectivity -H 'X-API-Key: ${KEYS.admin}' -H 'content-type: application/json' -d '{"online":true}'
   curl -s ${s1}/v1/store/sync/status -H 'X-API-Key: ${KEYS.client}'
+  curl -s '${s1}/v1/store/outbox?limit=5' -H 'X-API-Key: ${KEYS.client}'
 `;
 }
 
@@ -141,7 +243,7 @@ async function main(): Promise<void> {
       adminKey: KEYS.admin,
       products: PRODUCTS,
       stores: STORES.length,
-      stock: 50,
+      stock: STOCK,
     });
     console.log(
       `Starting ${STORES.length} stores on :${FIRST_STORE_PORT}-${FIRST_STORE_PORT + STORES.length - 1}...`,
@@ -150,6 +252,7 @@ async function main(): Promise<void> {
       ...(await Promise.all(STORES.map((storeId, index) => startStore(postgres, storeId, index)))),
     );
     await waitForReplicas(processes.slice(1));
+    await cutLinkStory(processes.slice(1));
     console.log(banner(processes.slice(1)));
   } catch (error) {
     console.error(error instanceof Error ? error.message : error);
