@@ -5,6 +5,7 @@ import { StockAllotment1733097600000 } from './1733097600000-StockAllotment';
 import { LedgerAllotment1733184000000 } from './1733184000000-LedgerAllotment';
 import { StoreOutbox1733270400000 } from './1733270400000-StoreOutbox';
 import { AllotmentPolicy1733356800000 } from './1733356800000-AllotmentPolicy';
+import { LedgerOutboxKey1733443200000 } from './1733443200000-LedgerOutboxKey';
 
 /** Every migration, oldest first. Add new ones here. */
 export const migrations = [
@@ -15,4 +16,5 @@ export const migrations = [
   LedgerAllotment1733184000000,
   StoreOutbox1733270400000,
   AllotmentPolicy1733356800000,
+  LedgerOutboxKey1733443200000,
 ];

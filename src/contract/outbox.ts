@@ -39,10 +39,11 @@ export interface OutboxPushRequest {
 }
 
 /** Central's verdict on one entry: applied (now or by an earlier push: `replayed`) or rejected. */
-export type OutboxEntryResult = { entryId: number } & (
+export type OutboxEntryVerdict =
   | { applied: true; replayed?: boolean; level: StockUpdateResult }
-  | { applied: false; replayed?: boolean; error: ItemError }
-);
+  | { applied: false; replayed?: boolean; error: ItemError };
+
+export type OutboxEntryResult = { entryId: number } & OutboxEntryVerdict;
 
 export interface OutboxPushResult {
   storeId: string;

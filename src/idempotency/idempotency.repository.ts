@@ -151,6 +151,56 @@ export class IdempotencyRepository {
     await runPrepared(tx, COMPLETE, [scope.actor, scope.key, response.status, response.body]);
   }
 
+  /** The completed records among `keys` of `actor`, younger than the TTL, inside `tx`. */
+  async completedAmong(
+    tx: EntityManager,
+    actor: string,
+    keys: string[],
+    ttlMs: number,
+  ): Promise<Map<string, { fingerprint: string; body: string }>> {
+    const rows: { key: string; fingerprint: string; response_body: string }[] = await tx.query(
+      `SELECT key, fingerprint, response_body FROM idempotency_keys
+       WHERE actor = $1 AND key = ANY($2::text[]) AND status = 'completed'
+         AND created_at >= now() - make_interval(secs => $3 / 1000.0)`,
+      [actor, keys, ttlMs],
+    );
+    return new Map(
+      rows.map((row) => [row.key, { fingerprint: row.fingerprint, body: row.response_body }]),
+    );
+  }
+
+  /**
+   * Stores completed records inside `tx` (one statement), taking over expired ones. For work
+   * serialised by its own lock, so nobody else writes these keys meanwhile.
+   */
+  async recordAllWithin(
+    tx: EntityManager,
+    actor: string,
+    records: { key: string; fingerprint: string; status: number; body: string }[],
+    ttlMs: number,
+  ): Promise<void> {
+    if (records.length === 0) return;
+    await tx.query(
+      `INSERT INTO idempotency_keys
+         (actor, key, fingerprint, status, response_status, response_body, completed_at)
+       SELECT $1, r.key, r.fingerprint, 'completed', r.status, r.body, now()
+       FROM unnest($2::text[], $3::text[], $4::int[], $5::text[]) AS r(key, fingerprint, status, body)
+       ON CONFLICT (actor, key) DO UPDATE
+         SET fingerprint = EXCLUDED.fingerprint, status = 'completed',
+             response_status = EXCLUDED.response_status, response_body = EXCLUDED.response_body,
+             created_at = now(), locked_at = now(), completed_at = now()
+       WHERE idempotency_keys.created_at < now() - make_interval(secs => $6 / 1000.0)`,
+      [
+        actor,
+        records.map((r) => r.key),
+        records.map((r) => r.fingerprint),
+        records.map((r) => r.status),
+        records.map((r) => r.body),
+        ttlMs,
+      ],
+    );
+  }
+
   async release(scope: IdempotencyScope): Promise<void> {
     await this.unitOfWork.manager.query(
       `DELETE FROM idempotency_keys WHERE actor = $1 AND key = $2 AND status = 'in_flight'`,

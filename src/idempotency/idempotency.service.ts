@@ -101,27 +101,25 @@ export class IdempotencyService {
     return outcome.result;
   }
 
-  /**
-   * Runs `work` at most once for the scope inside the caller's transaction: the record commits
-   * or rolls back with the work, so a crash leaves nothing half-remembered. A repeat answers the
-   * stored result (`replayed`). Throws 409 idempotency_in_flight while another transaction runs
-   * the scope, and 422 idempotency_key_reused for a different request under the key.
-   */
-  async runOnceWithin<T>(
+  /** The completed answers among `keys` of `actor`, inside `tx` (see recordAllWithin). */
+  completedAmong(
     tx: EntityManager,
-    scope: IdempotencyScope,
-    work: () => Promise<T>,
-  ): Promise<{ result: T; replayed: boolean }> {
-    const claim = new IdempotencyClaim(scope, ClaimState.Pending);
-    try {
-      await this.claimWithin(tx, claim);
-    } catch (error) {
-      if (!(error instanceof ReplayInstead)) throw error;
-      return { result: JSON.parse(error.response.body) as T, replayed: true };
-    }
-    const result = await work();
-    await this.completeWithin(tx, claim, result);
-    return { result, replayed: false };
+    actor: string,
+    keys: string[],
+  ): Promise<Map<string, { fingerprint: string; body: string }>> {
+    return this.repository.completedAmong(tx, actor, keys, this.ttlMs);
+  }
+
+  /**
+   * Remembers final answers under their keys in the work's own transaction, for work that
+   * serialises itself (one lock per caller) and so needs no claim per key.
+   */
+  recordAllWithin(
+    tx: EntityManager,
+    actor: string,
+    records: { key: string; fingerprint: string; status: number; body: string }[],
+  ): Promise<void> {
+    return this.repository.recordAllWithin(tx, actor, records, this.ttlMs);
   }
 
   /**

@@ -19,6 +19,8 @@ export interface StockChange {
   expectedVersion?: number;
   reference?: string;
   note?: string;
+  /** A store outbox entry's key: the ledger holds each at most once (see LedgerOutboxKey). */
+  outboxKey?: string;
 }
 
 /** What the database says about a change that matched no row. */

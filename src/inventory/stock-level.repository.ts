@@ -8,6 +8,9 @@ import { EventType, type LevelChangedPayload, MAX_ON_HAND, type StockLevel } fro
 import { LevelRow, stockLevelOf } from '../database/table-rows';
 import { RejectionFacts, StockChange } from './stock-change';
 
+/** The first key of the two-key advisory lock on a store's outbox pushes. */
+const OUTBOX_LOCK_CLASS = 7303;
+
 const LEVEL_COLUMNS =
   'product_id, store_id, on_hand, reserved, available, allotment, online_available, version, updated_at';
 
@@ -42,9 +45,9 @@ const WITH_LEDGER_AND_EVENT = `
   , movement AS (
     INSERT INTO stock_movements (product_id, store_id, kind, delta, on_hand_after, reserved_after,
                                  version_after, reference, note, actor, idempotency_key, request_id,
-                                 on_behalf_of, allotment_delta, allotment_after)
+                                 on_behalf_of, allotment_delta, allotment_after, outbox_key)
     SELECT product_id, store_id, $5::text, $3::int, on_hand, reserved, version, $6::text, $7::text,
-           $8::text, $9::text, $10::text, $11::text, $12::int, allotment
+           $8::text, $9::text, $10::text, $11::text, $12::int, allotment, $13::text
     FROM level
   ), event AS (
     INSERT INTO events (type, product_id, store_id, payload, idempotency_key, request_id)
@@ -118,6 +121,50 @@ export class StockLevelRepository {
     audit: AuditContext,
   ): Promise<StockLevel | undefined> {
     return this.runLevelStatement(tx, CREATE_LEVEL, change, audit);
+  }
+
+  /**
+   * One push of a store's outbox at a time: a re-sent push waits for the one still running and
+   * then finds everything it did (appliedOutboxEntries). Released with the transaction.
+   */
+  async lockStoreOutbox(tx: EntityManager, storeId: string): Promise<void> {
+    await tx.query(`SELECT pg_advisory_xact_lock(${OUTBOX_LOCK_CLASS}, hashtext($1))`, [storeId]);
+  }
+
+  /**
+   * The levels the store's outbox entries under these keys left, for those the ledger holds:
+   * each was applied then, exactly once (a unique index), whatever the age of the entry.
+   */
+  async appliedOutboxEntries(
+    tx: EntityManager,
+    storeId: string,
+    keys: string[],
+  ): Promise<Map<string, StockLevel & { kind: string; delta: number; allotmentDelta: number }>> {
+    const rows: (LevelRow & {
+      outbox_key: string;
+      kind: string;
+      delta: number;
+      allotment_delta: number;
+    })[] = await tx.query(
+      `SELECT outbox_key, kind, delta, allotment_delta, product_id, store_id,
+              on_hand_after AS on_hand, reserved_after AS reserved,
+              on_hand_after - reserved_after AS available, allotment_after AS allotment,
+              on_hand_after - reserved_after - allotment_after AS online_available,
+              version_after AS version, created_at AS updated_at
+       FROM stock_movements WHERE store_id = $1 AND outbox_key = ANY($2::text[])`,
+      [storeId, keys],
+    );
+    return new Map(
+      rows.map((row) => [
+        row.outbox_key,
+        {
+          ...stockLevelOf(row),
+          kind: row.kind,
+          delta: row.delta,
+          allotmentDelta: row.allotment_delta,
+        },
+      ]),
+    );
   }
 
   /** Why did a change match nothing? Read after the miss, in the same transaction. */
@@ -208,6 +255,7 @@ export class StockLevelRepository {
       audit.requestId,
       audit.onBehalfOf ?? null,
       change.allotmentDelta ?? 0,
+      change.outboxKey ?? null,
     ]);
     if (rows[0]) markEventsAppended(tx);
     return rows[0] && stockLevelOf(rows[0]);

@@ -337,6 +337,18 @@ describe('selling from the allotment', () => {
       );
     expect(received('replayed')).toBeGreaterThanOrEqual(3);
     expect(received('rejected')).toBeGreaterThanOrEqual(1);
+
+    // Idempotency records expire; the ledger, where an applied entry's key is unique, does not.
+    await centralDb.query(`DELETE FROM idempotency_keys WHERE key LIKE 'outbox/%'`);
+    const late = await central.http.post(
+      `/v1/stores/${S1}/outbox`,
+      { entries: batch.entries.slice(0, 2) },
+      { key: KEYS.storeS1 },
+    );
+    expect(late.body.results).toEqual(
+      first.body.results.slice(0, 2).map((result: object) => ({ ...result, replayed: true })),
+    );
+    expect((await ledgerStats(centralDb, P, S1)).byKind.sale).toBe(2);
   });
 
   it('grants only to a store that is online, and keeps grants rare under a stream of sales', async () => {
