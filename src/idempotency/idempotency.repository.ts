@@ -151,52 +151,82 @@ export class IdempotencyRepository {
     await runPrepared(tx, COMPLETE, [scope.actor, scope.key, response.status, response.body]);
   }
 
-  /** The completed records among `keys` of `actor`, younger than the TTL, inside `tx`. */
-  async completedAmong(
+  /**
+   * Claims every free key (none, or expired) of `actor` in one statement inside `tx`; answers
+   * the keys claimed. Keys must be distinct (an upsert may not touch a row twice). A key held by
+   * a transaction still running makes this statement wait for it, then find its record.
+   */
+  async claimAllWithin(
+    tx: EntityManager,
+    actor: string,
+    claims: { key: string; fingerprint: string }[],
+    ttlMs: number,
+  ): Promise<Set<string>> {
+    if (claims.length === 0) return new Set();
+    const rows: { key: string }[] = await tx.query(
+      `INSERT INTO idempotency_keys (actor, key, fingerprint, status)
+       SELECT $1, c.key, c.fingerprint, 'in_flight'
+       FROM unnest($2::text[], $3::text[]) AS c(key, fingerprint)
+       ON CONFLICT (actor, key) DO UPDATE
+         SET fingerprint = EXCLUDED.fingerprint, status = 'in_flight', response_status = NULL,
+             response_body = NULL, created_at = now(), locked_at = now(), completed_at = NULL
+       WHERE idempotency_keys.created_at < now() - make_interval(secs => $4 / 1000.0)
+       RETURNING key`,
+      [actor, claims.map((c) => c.key), claims.map((c) => c.fingerprint), ttlMs],
+    );
+    return new Set(rows.map((row) => row.key));
+  }
+
+  /** The live records among `keys` of `actor` (in flight or completed), inside `tx`. */
+  async recordsAmong(
     tx: EntityManager,
     actor: string,
     keys: string[],
-    ttlMs: number,
-  ): Promise<Map<string, { fingerprint: string; body: string }>> {
-    const rows: { key: string; fingerprint: string; response_body: string }[] = await tx.query(
-      `SELECT key, fingerprint, response_body FROM idempotency_keys
-       WHERE actor = $1 AND key = ANY($2::text[]) AND status = 'completed'
-         AND created_at >= now() - make_interval(secs => $3 / 1000.0)`,
-      [actor, keys, ttlMs],
+  ): Promise<Map<string, ExistingKey>> {
+    const rows: {
+      key: string;
+      fingerprint: string;
+      status: IdempotencyStatus;
+      response_status: number | null;
+      response_body: string | null;
+    }[] = await tx.query(
+      `SELECT key, fingerprint, status, response_status, response_body FROM idempotency_keys
+       WHERE actor = $1 AND key = ANY($2::text[])`,
+      [actor, keys],
     );
     return new Map(
-      rows.map((row) => [row.key, { fingerprint: row.fingerprint, body: row.response_body }]),
+      rows.map((row) => [
+        row.key,
+        {
+          fingerprint: row.fingerprint,
+          status: row.status,
+          response:
+            row.response_status === null || row.response_body === null
+              ? undefined
+              : { status: row.response_status, body: row.response_body },
+        },
+      ]),
     );
   }
 
-  /**
-   * Stores completed records inside `tx` (one statement), taking over expired ones. For work
-   * serialised by its own lock, so nobody else writes these keys meanwhile.
-   */
-  async recordAllWithin(
+  /** Completes claimed keys of `actor` with their answers, in one statement inside `tx`. */
+  async completeAllWithin(
     tx: EntityManager,
     actor: string,
-    records: { key: string; fingerprint: string; status: number; body: string }[],
-    ttlMs: number,
+    answers: { key: string; response: StoredResponse }[],
   ): Promise<void> {
-    if (records.length === 0) return;
+    if (answers.length === 0) return;
     await tx.query(
-      `INSERT INTO idempotency_keys
-         (actor, key, fingerprint, status, response_status, response_body, completed_at)
-       SELECT $1, r.key, r.fingerprint, 'completed', r.status, r.body, now()
-       FROM unnest($2::text[], $3::text[], $4::int[], $5::text[]) AS r(key, fingerprint, status, body)
-       ON CONFLICT (actor, key) DO UPDATE
-         SET fingerprint = EXCLUDED.fingerprint, status = 'completed',
-             response_status = EXCLUDED.response_status, response_body = EXCLUDED.response_body,
-             created_at = now(), locked_at = now(), completed_at = now()
-       WHERE idempotency_keys.created_at < now() - make_interval(secs => $6 / 1000.0)`,
+      `UPDATE idempotency_keys k
+       SET status = 'completed', response_status = a.status, response_body = a.body,
+           completed_at = now()
+       FROM unnest($2::text[], $3::int[], $4::text[]) AS a(key, status, body)
+       WHERE k.actor = $1 AND k.key = a.key`,
       [
         actor,
-        records.map((r) => r.key),
-        records.map((r) => r.fingerprint),
-        records.map((r) => r.status),
-        records.map((r) => r.body),
-        ttlMs,
+        answers.map((a) => a.key),
+        answers.map((a) => a.response.status),
+        answers.map((a) => a.response.body),
       ],
     );
   }

@@ -101,25 +101,32 @@ export class IdempotencyService {
     return outcome.result;
   }
 
-  /** The completed answers among `keys` of `actor`, inside `tx` (see recordAllWithin). */
-  completedAmong(
+  /**
+   * For work that takes many keys of one caller in one transaction (a store's outbox push):
+   * claims the free ones in one statement and answers which it claimed, and the live records
+   * of the others (in flight elsewhere, or completed). Complete the claimed ones with
+   * completeAllWithin in the same transaction: they commit or roll back with the work.
+   */
+  async claimAllWithin(
     tx: EntityManager,
     actor: string,
-    keys: string[],
-  ): Promise<Map<string, { fingerprint: string; body: string }>> {
-    return this.repository.completedAmong(tx, actor, keys, this.ttlMs);
+    claims: { key: string; fingerprint: string }[],
+  ): Promise<{ claimed: Set<string>; others: Map<string, ExistingKey> }> {
+    const claimed = await this.repository.claimAllWithin(tx, actor, claims, this.ttlMs);
+    const taken = claims.map((c) => c.key).filter((key) => !claimed.has(key));
+    const others =
+      taken.length === 0
+        ? new Map<string, ExistingKey>()
+        : await this.repository.recordsAmong(tx, actor, taken);
+    return { claimed, others };
   }
 
-  /**
-   * Remembers final answers under their keys in the work's own transaction, for work that
-   * serialises itself (one lock per caller) and so needs no claim per key.
-   */
-  recordAllWithin(
+  completeAllWithin(
     tx: EntityManager,
     actor: string,
-    records: { key: string; fingerprint: string; status: number; body: string }[],
+    answers: { key: string; response: StoredResponse }[],
   ): Promise<void> {
-    return this.repository.recordAllWithin(tx, actor, records, this.ttlMs);
+    return this.repository.completeAllWithin(tx, actor, answers);
   }
 
   /**

@@ -33,7 +33,8 @@ const DRIFTING_LEVELS = `
   ) t
   WHERE l.store_id = $1
     AND ((l.allotment * 2 < t.target AND l.online_available > 0) OR l.allotment * 2 > t.target * 3)
-  ORDER BY l.product_id
+  -- byte order, as the code sorts every multi-level write: the same lock order everywhere
+  ORDER BY l.product_id COLLATE "C"
   LIMIT $3`;
 
 @Injectable()

@@ -5,9 +5,17 @@ import { EntityManager } from 'typeorm';
 import { assertIsStore } from '../common/auth/principal';
 import { DomainError } from '../common/errors/domain.error';
 import { UnitOfWork } from '../database/unit-of-work';
-import { IdempotencyKeyReusedError } from '../idempotency/idempotency.errors';
+import {
+  IdempotencyInFlightError,
+  IdempotencyKeyReusedError,
+} from '../idempotency/idempotency.errors';
+import type { ExistingKey } from '../idempotency/idempotency.repository';
 import { IdempotencyService } from '../idempotency/idempotency.service';
-import { fingerprintOf, type WriteContext } from '../idempotency/idempotency.types';
+import {
+  fingerprintOf,
+  IdempotencyStatus,
+  type WriteContext,
+} from '../idempotency/idempotency.types';
 import {
   type ItemError,
   MovementKind,
@@ -18,13 +26,18 @@ import {
 } from '../contract';
 import { InvalidOutboxEntryError } from './inventory.errors';
 import { OUTBOX_ENTRIES_RECEIVED } from './inventory.metrics';
-import { StockLevelRepository } from './stock-level.repository';
+import { type KeyedMovement, StockLevelRepository } from './stock-level.repository';
 import { StockService } from './stock.service';
 
-/** What earlier pushes (and earlier entries of this one) decided, by entry key. */
-interface Decided {
-  applied: Awaited<ReturnType<StockLevelRepository['appliedOutboxEntries']>>;
-  rejected: Map<string, { fingerprint: string; body: string }>;
+/** What the ledger and the idempotency records say about the push's keys before it runs. */
+interface Known {
+  /** Movements under the keys: outbox entries applied earlier, or forwarded writes. */
+  movements: KeyedMovement[];
+  /** Keys this push claimed: nobody decided them. */
+  claimed: Set<string>;
+  /** Records of the other keys: an earlier push's rejection, or a forwarded write's key. */
+  records: Map<string, ExistingKey>;
+  /** Verdicts of this push so far (a key twice in one push is answered once). */
   now: Map<string, { fingerprint: string; verdict: OutboxEntryVerdict }>;
 }
 
@@ -35,11 +48,14 @@ interface Decided {
  *
  * - an applied entry is in the ledger under its key, which a unique index holds at most once,
  *   for ever (idempotency records expire; the ledger does not);
- * - a rejected entry is remembered as rejected (an idempotency record), so it is never applied
- *   later, after the store was told it was not.
+ * - every entry's key is claimed as an idempotency key of the store, in the push's transaction:
+ *   a rejected entry stays rejected (it is never applied after the store was told it was not),
+ *   and a forwarded write under the same key (a caller's retry that went to central while the
+ *   entry waited, or the other way round) is never applied as well: whichever comes second is
+ *   answered with the first (applied once), waits (409 while it runs) or is refused as reused.
  *
- * Each entry costs one statement (the guarded update); the lookups and the records of the
- * rejections are one statement each for the whole push.
+ * Each entry costs one statement (the guarded update); the lookups, claims and completions are
+ * one statement each for the whole push.
  */
 @Injectable()
 export class OutboxIntakeService {
@@ -61,46 +77,56 @@ export class OutboxIntakeService {
     const actor = write.principal.keyId;
     const results = await this.unitOfWork.run(async (tx) => {
       await this.levels.lockStoreOutbox(tx, storeId);
-      const keys = entries.map((entry) => entry.key);
-      const decided: Decided = {
-        applied: await this.levels.appliedOutboxEntries(tx, storeId, keys),
-        rejected: await this.idempotency.completedAmong(tx, actor, keys.map(recordKeyOf)),
-        now: new Map(),
-      };
+      const known = await this.knownOf(tx, storeId, actor, entries);
       const verdicts: OutboxEntryResult[] = [];
       // Entries of one level keep the store's order (an allotment may need a receive before a
       // sale); levels are visited in product order, as every multi-level write is, so two
       // transactions never wait on each other's rows in a cycle.
       for (const entry of inProductOrder(entries)) {
-        verdicts.push({
-          entryId: entry.entryId,
-          ...(await this.decide(tx, storeId, entry, decided, write)),
-        });
+        const verdict = await this.decide(tx, storeId, entry, known, write);
+        verdicts.push({ entryId: entry.entryId, ...verdict });
       }
-      await this.idempotency.recordAllWithin(tx, actor, newRejections(decided));
+      await this.idempotency.completeAllWithin(tx, actor, answersOf(known));
       return verdicts;
     });
     for (const result of results) this.count(storeId, result);
     return { storeId, results: sortedByEntryId(results) };
   }
 
+  private async knownOf(
+    tx: EntityManager,
+    storeId: string,
+    actor: string,
+    entries: OutboxEntry[],
+  ): Promise<Known> {
+    const keys = [...new Set(entries.map((entry) => entry.key))];
+    const movements = await this.levels.movementsUnderKeys(tx, storeId, keys);
+    const appliedByOutbox = new Set(movements.filter((m) => m.byOutbox).map((m) => m.key));
+    const firstOfKey = new Map(entries.map((entry) => [entry.key, entry] as const));
+    const claims = keys
+      .filter((key) => !appliedByOutbox.has(key))
+      .map((key) => ({ key, fingerprint: fingerprintOfEntry(storeId, firstOfKey.get(key)!) }));
+    const { claimed, others } = await this.idempotency.claimAllWithin(tx, actor, claims);
+    return { movements, claimed, records: others, now: new Map() };
+  }
+
   private async decide(
     tx: EntityManager,
     storeId: string,
     entry: OutboxEntry,
-    decided: Decided,
+    known: Known,
     { audit }: WriteContext,
   ): Promise<OutboxEntryVerdict> {
-    const { entryId, key, onBehalfOf, createdAt: _madeAt, ...change } = entry;
-    const fingerprint = fingerprintOf('OUTBOX', storeId, change);
-    const earlier = earlierVerdict(entry, fingerprint, decided);
+    const fingerprint = fingerprintOfEntry(storeId, entry);
+    const earlier = earlierVerdict(entry, fingerprint, known);
     if (earlier) return earlier;
+    const { key, onBehalfOf } = entry;
     const verdict = await this.judge(tx, storeId, entry, {
       ...audit,
       idempotencyKey: key,
       onBehalfOf,
     });
-    decided.now.set(key, { fingerprint, verdict });
+    known.now.set(key, { fingerprint, verdict });
     return verdict;
   }
 
@@ -134,53 +160,77 @@ export class OutboxIntakeService {
   }
 }
 
-/** Idempotency records of rejections live beside other keys of the store's key: prefixed. */
-function recordKeyOf(key: string): string {
-  return `outbox/${key}`;
+function fingerprintOfEntry(storeId: string, entry: OutboxEntry): string {
+  const { productId, kind, delta, allotmentDelta } = entry;
+  return fingerprintOf('OUTBOX', storeId, { productId, kind, delta, allotmentDelta });
 }
 
 /**
- * The answer an earlier push (or an earlier entry of this push) gave under the entry's key, as
- * a replay; a rejection when the key names another change; undefined when nobody decided it.
+ * The answer an earlier push, a forwarded write or an earlier entry of this push gave under the
+ * entry's key; undefined when the key is this push's to decide.
  */
 function earlierVerdict(
   entry: OutboxEntry,
   fingerprint: string,
-  decided: Decided,
+  known: Known,
 ): OutboxEntryVerdict | undefined {
   const reused = (): OutboxEntryVerdict => ({
     applied: false,
     error: itemErrorOf(new IdempotencyKeyReusedError(entry.key)),
   });
-  const applied = decided.applied.get(entry.key);
-  if (applied) {
-    const { kind, delta, allotmentDelta, ...level } = applied;
-    const same =
-      level.productId === entry.productId &&
-      kind === (entry.kind as string) &&
-      delta === entry.delta &&
-      allotmentDelta === entry.allotmentDelta;
-    return same ? { applied: true, replayed: true, level: { ...level, applied: true } } : reused();
-  }
-  const recorded = decided.rejected.get(recordKeyOf(entry.key));
-  if (recorded) {
-    if (recorded.fingerprint !== fingerprint) return reused();
-    return { ...(JSON.parse(recorded.body) as OutboxEntryVerdict), replayed: true };
-  }
-  const now = decided.now.get(entry.key);
+  const now = known.now.get(entry.key);
   if (now) return now.fingerprint === fingerprint ? { ...now.verdict, replayed: true } : reused();
-  return undefined;
+  const movement = movementOf(entry, known);
+  if (movement) {
+    // Applied before, by this entry or by a forwarded write of the same sale: once.
+    if (!isSameUse(movement, entry)) return reused();
+    const verdict = {
+      applied: true as const,
+      level: { ...movement.level, applied: true as const },
+    };
+    known.now.set(entry.key, { fingerprint, verdict });
+    return { ...verdict, replayed: true };
+  }
+  if (known.claimed.has(entry.key)) return undefined;
+  const record = known.records.get(entry.key);
+  if (record?.status === IdempotencyStatus.InFlight) {
+    // A forwarded write under this key is running: the store pushes again after a pause.
+    throw new IdempotencyInFlightError(entry.key);
+  }
+  if (record?.fingerprint === fingerprint && record.response) {
+    return { ...(JSON.parse(record.response.body) as OutboxEntryVerdict), replayed: true };
+  }
+  // Another request's key (a forwarded write that was refused): this one is not that.
+  return reused();
 }
 
-/** The rejections this push decided, to be remembered under their keys. */
-function newRejections(decided: Decided) {
-  return [...decided.now.entries()]
-    .filter(([, { verdict }]) => !verdict.applied)
-    .map(([key, { fingerprint, verdict }]) => ({
-      key: recordKeyOf(key),
-      fingerprint,
-      status: 200,
-      body: JSON.stringify(verdict),
+/** The movement under the entry's key: its own, or a forwarded write's of the same product. */
+function movementOf(entry: OutboxEntry, known: Known): KeyedMovement | undefined {
+  return (
+    known.movements.find((m) => m.key === entry.key && m.byOutbox) ??
+    known.movements.find((m) => m.key === entry.key && m.level.productId === entry.productId)
+  );
+}
+
+/** A forwarded sale of the same units counts as the entry's sale (its allotment aside). */
+function isSameUse(movement: KeyedMovement, entry: OutboxEntry): boolean {
+  if (movement.byOutbox) {
+    return (
+      movement.kind === (entry.kind as string) &&
+      movement.delta === entry.delta &&
+      movement.allotmentDelta === entry.allotmentDelta
+    );
+  }
+  return movement.kind === (entry.kind as string) && movement.delta === entry.delta;
+}
+
+/** The verdicts this push decided under the keys it claimed, to complete their records. */
+function answersOf(known: Known) {
+  return [...known.now.entries()]
+    .filter(([key]) => known.claimed.has(key))
+    .map(([key, { verdict }]) => ({
+      key,
+      response: { status: 200, body: JSON.stringify(verdict) },
     }));
 }
 

@@ -102,6 +102,18 @@ const CREATE_LEVEL: PreparedStatement = {
   )${WITH_LEDGER_AND_EVENT}`,
 };
 
+/** A movement of the ledger found by the key it was written under. */
+export interface KeyedMovement {
+  key: string;
+  /** Written by a store's outbox entry (else by a forwarded write under the same key). */
+  byOutbox: boolean;
+  kind: string;
+  delta: number;
+  allotmentDelta: number;
+  /** The level right after it. */
+  level: StockLevel;
+}
+
 @Injectable()
 export class StockLevelRepository {
   constructor(private readonly unitOfWork: UnitOfWork) {}
@@ -132,39 +144,41 @@ export class StockLevelRepository {
   }
 
   /**
-   * The levels the store's outbox entries under these keys left, for those the ledger holds:
-   * each was applied then, exactly once (a unique index), whatever the age of the entry.
+   * The store's movements under these keys: its outbox entries' (outbox_key, unique per store,
+   * so each entry was applied exactly once, whatever its age), and those of its forwarded writes
+   * (idempotency_key: the same key, when a caller's retry became an outbox entry).
    */
-  async appliedOutboxEntries(
+  async movementsUnderKeys(
     tx: EntityManager,
     storeId: string,
     keys: string[],
-  ): Promise<Map<string, StockLevel & { kind: string; delta: number; allotmentDelta: number }>> {
+  ): Promise<KeyedMovement[]> {
     const rows: (LevelRow & {
-      outbox_key: string;
+      key: string;
+      by_outbox: boolean;
       kind: string;
       delta: number;
       allotment_delta: number;
     })[] = await tx.query(
-      `SELECT outbox_key, kind, delta, allotment_delta, product_id, store_id,
+      `SELECT coalesce(outbox_key, idempotency_key) AS key, outbox_key IS NOT NULL AS by_outbox,
+              kind, delta, allotment_delta, product_id, store_id,
               on_hand_after AS on_hand, reserved_after AS reserved,
               on_hand_after - reserved_after AS available, allotment_after AS allotment,
               on_hand_after - reserved_after - allotment_after AS online_available,
               version_after AS version, created_at AS updated_at
-       FROM stock_movements WHERE store_id = $1 AND outbox_key = ANY($2::text[])`,
+       FROM stock_movements
+       WHERE store_id = $1
+         AND (outbox_key = ANY($2::text[]) OR (outbox_key IS NULL AND idempotency_key = ANY($2::text[])))`,
       [storeId, keys],
     );
-    return new Map(
-      rows.map((row) => [
-        row.outbox_key,
-        {
-          ...stockLevelOf(row),
-          kind: row.kind,
-          delta: row.delta,
-          allotmentDelta: row.allotment_delta,
-        },
-      ]),
-    );
+    return rows.map((row) => ({
+      key: row.key,
+      byOutbox: row.by_outbox,
+      kind: row.kind,
+      delta: row.delta,
+      allotmentDelta: row.allotment_delta,
+      level: stockLevelOf(row),
+    }));
   }
 
   /** Why did a change match nothing? Read after the miss, in the same transaction. */

@@ -60,10 +60,8 @@ export class HeartbeatWorker implements StoreWorker {
    * holds unsold above it, through the outbox, so the release is ordered after its tills' sales.
    */
   private async releaseSurplus({ productId, target }: AllotmentReleaseRequest): Promise<void> {
-    const surplus = (await this.outboxService.remaining(productId)) - target;
-    if (surplus <= 0) return;
     const key = `release/${randomUUID()}`;
-    await this.outboxService.release(productId, surplus, {
+    await this.outboxService.releaseDownTo(productId, target, {
       idempotencyKey: key,
       centralKey: `${STORE_NODE_CALLER}/${key}`,
       callerKeyId: STORE_NODE_CALLER,

@@ -54,7 +54,8 @@ const APPEND_WITHIN_ALLOTMENT: PreparedStatement = {
   FROM (${REMAINING}) r
   WHERE r.remaining + $5 >= 0
     AND EXISTS (SELECT 1 FROM products WHERE id = $2 AND deleted_at IS NULL)
-  ON CONFLICT (caller_key_id, idempotency_key) DO NOTHING
+  -- the caller's key made an entry already (or, through centralKeyOf, names another's)
+  ON CONFLICT DO NOTHING
   RETURNING *`,
 };
 
@@ -93,6 +94,16 @@ export interface OutboxStats {
   oldestPendingAt: Date | null;
   rejected: number;
   applied: number;
+}
+
+/** A level change of this store's that central's feed shows, under a key. */
+export interface FeedSettlement {
+  key: string;
+  productId: string;
+  version: number;
+  kind: string;
+  delta: number;
+  allotmentDelta: number;
 }
 
 /** What the settle step learnt from central about one entry. */
@@ -211,20 +222,26 @@ export class OutboxRepository {
   async settleFromFeed(
     tx: EntityManager,
     storeId: string,
-    applied: { key: string; productId: string; version: number }[],
+    applied: FeedSettlement[],
   ): Promise<void> {
     if (applied.length === 0) return;
+    // The key and the very change: an event of another write under an equal key settles nothing.
     await tx.query(
       `UPDATE outbox_entries e
        SET state = 'applied', central_version = a.version, settled_at = now()
-       FROM unnest($2::text[], $3::text[], $4::int[]) AS a(key, product_id, version)
+       FROM unnest($2::text[], $3::text[], $4::int[], $5::text[], $6::int[], $7::int[])
+            AS a(key, product_id, version, kind, delta, allotment_delta)
        WHERE e.central_key = a.key AND e.product_id = a.product_id AND e.store_id = $1
+         AND e.kind = a.kind AND e.delta = a.delta AND e.allotment_delta = a.allotment_delta
          AND e.state = 'pending'`,
       [
         storeId,
         applied.map((entry) => entry.key),
         applied.map((entry) => entry.productId),
         applied.map((entry) => entry.version),
+        applied.map((entry) => entry.kind),
+        applied.map((entry) => entry.delta),
+        applied.map((entry) => entry.allotmentDelta),
       ],
     );
   }

@@ -56,29 +56,37 @@ export class OutboxService {
     context: ForwardingContext,
     claim?: IdempotencyClaim,
   ): Promise<LocalOutcome> {
-    return this.append({ ...change, allotmentDelta: change.delta }, context, claim);
+    return this.append(change, context, claim, change.delta);
   }
 
-  /** Gives `units` of the allotment back to central's online pool (never more than remain). */
-  async release(
+  /**
+   * Gives back to central's online pool what the allotment holds unsold above `target`,
+   * computed under the level's lock, so sales racing the release are never left short.
+   */
+  async releaseDownTo(
     productId: string,
-    units: number,
+    target: number,
     context: ForwardingContext,
   ): Promise<LocalOutcome> {
     const release = { productId, kind: MovementKind.AllotmentRelease, delta: 0 } as const;
-    return this.append({ ...release, allotmentDelta: -units }, context, undefined);
+    return this.append(release, context, undefined, (remaining) => Math.min(0, target - remaining));
   }
 
   async remaining(productId: string): Promise<number> {
     return this.outbox.remaining(this.node.storeId, productId);
   }
 
+  /**
+   * `allotmentDelta` may depend on the remaining allotment, read under the level's lock; 0
+   * makes nothing.
+   */
   private async append(
-    change: AllotmentUse & { allotmentDelta: number },
+    change: AllotmentUse,
     context: ForwardingContext,
     claim: IdempotencyClaim | undefined,
+    allotmentDeltaOf: number | ((remaining: number) => number),
   ): Promise<LocalOutcome> {
-    const entry: NewOutboxEntry = {
+    const base = {
       ...change,
       storeId: this.node.storeId,
       callerKeyId: context.callerKeyId,
@@ -87,7 +95,13 @@ export class OutboxService {
     };
     let made = false;
     const work = async (tx: EntityManager): Promise<PendingStockChange> => {
-      await this.outbox.lockLevel(tx, entry.productId);
+      await this.outbox.lockLevel(tx, base.productId);
+      const allotmentDelta =
+        typeof allotmentDeltaOf === 'number'
+          ? allotmentDeltaOf
+          : allotmentDeltaOf(await this.outbox.remaining(base.storeId, base.productId, tx));
+      const entry: NewOutboxEntry = { ...base, allotmentDelta };
+      if (allotmentDelta === 0) throw new NotCoveredError(0);
       const row = await this.outbox.appendWithinAllotment(tx, entry);
       made = row !== undefined;
       const answered =
@@ -100,7 +114,7 @@ export class OutboxService {
         ? this.idempotency.runInTransaction(claim, work)
         : this.unitOfWork.run(work));
       if (made) {
-        this.uses.inc({ store_id: entry.storeId, kind: entry.kind });
+        this.uses.inc({ store_id: base.storeId, kind: base.kind });
         this.wakeUp.now();
       }
       return { pending };

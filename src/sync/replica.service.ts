@@ -4,7 +4,7 @@ import { Histogram } from 'prom-client';
 import { EntityManager } from 'typeorm';
 import { UnitOfWork } from '../database/unit-of-work';
 import { EventType, type FeedPage, type SnapshotRecord } from '../contract';
-import { OutboxRepository } from './outbox.repository';
+import { FeedSettlement, OutboxRepository } from './outbox.repository';
 import type { ReplicaLevel } from './central.parsers';
 import { collapseToNewest, ReplicaChanges } from './replica-changes';
 import { ReplicaState, ReplicaStateRepository } from './replica-state.repository';
@@ -81,7 +81,7 @@ export class ReplicaService {
   }
 
   /** This store's level changes that name a key: its own outbox entries among them. */
-  private appliedKeysOf(page: FeedPage): { key: string; productId: string; version: number }[] {
+  private appliedKeysOf(page: FeedPage): FeedSettlement[] {
     return page.events.flatMap((event) =>
       event.type === EventType.StockLevelChanged &&
       event.idempotencyKey !== null &&
@@ -91,6 +91,9 @@ export class ReplicaService {
               key: event.idempotencyKey,
               productId: event.data.productId,
               version: event.data.version,
+              kind: event.data.kind,
+              delta: event.data.delta,
+              allotmentDelta: event.data.allotmentDelta,
             },
           ]
         : [],

@@ -351,6 +351,51 @@ describe('selling from the allotment', () => {
     expect((await ledgerStats(centralDb, P, S1)).byKind.sale).toBe(2);
   });
 
+  it('applies a caller’s sale once when its retry moves between central and the outbox', async () => {
+    const P = 'PATHS-1';
+    await createProducts(central, P);
+    await receive(central, P, S1, 20);
+    await eventually(
+      () => centralLevel(P),
+      (level) => level.allotment === 5,
+      'the policy to grant the store its allotment',
+    );
+    const entry = (key: string) => ({
+      entryId: 1,
+      key,
+      productId: P,
+      kind: 'sale',
+      delta: -1,
+      allotmentDelta: -1,
+      createdAt: new Date().toISOString(),
+    });
+    const push = (key: string) =>
+      central.http.post(
+        `/v1/stores/${S1}/outbox`,
+        { entries: [entry(key)] },
+        { key: KEYS.storeS1 },
+      );
+    const forward = (key: string) =>
+      update(
+        central,
+        { storeId: S1, productId: P, delta: -1, reason: 'sale' },
+        { key: KEYS.storeS1, headers: { 'idempotency-key': key } },
+      );
+
+    // Forwarded first (its answer lost: outcome_unknown), then retried from the allotment.
+    const forwardedFirst = uniqueKey('client:0000000000/paths');
+    expect((await forward(forwardedFirst)).status).toBe(200);
+    const retried = await push(forwardedFirst);
+    expect(retried.body.results[0]).toMatchObject({ applied: true, replayed: true });
+    // Made in the outbox first, then the same key forwarded: refused, not applied again.
+    const outboxFirst = uniqueKey('client:0000000000/paths');
+    expect((await push(outboxFirst)).body.results[0]).toMatchObject({ applied: true });
+    expectProblem(await forward(outboxFirst), 422, 'idempotency_key_reused');
+
+    expect((await ledgerStats(centralDb, P, S1)).byKind.sale).toBe(2);
+    expect(await centralLevel(P)).toMatchObject({ onHand: 18 });
+  });
+
   it('grants only to a store that is online, and keeps grants rare under a stream of sales', async () => {
     const P = 'POLICY-1';
     await createProducts(central, P);
