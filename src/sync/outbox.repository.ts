@@ -17,19 +17,27 @@ export const STORE_NODE_CALLER = 'store-node';
 const ALLOTMENT_LOCK_CLASS = 7302;
 
 /**
- * The store's entries that central's replicated level `level` does not show yet: pending ones
- * (central may or may not have applied them), and applied ones whose version the replica has
- * not reached (the replica may have been reloaded from an older snapshot, or the feed lags).
- * Counting a pending entry the replica already shows under-counts what remains, which is safe;
- * an applied entry is never counted twice, nor dropped before the replica shows it. This is the
- * one definition of "what the store sold that central's figures do not show".
+ * The store's entries that central's replicated level `level` does not show yet, or may not:
+ *
+ * - pending sales (and releases): central may or may not have applied them. Counting one the
+ *   replica already shows (its answer was lost, and a snapshot or another write's answer brought
+ *   the level) only under-counts what remains, which is safe;
+ * - pending receives (and returns) never sent: central cannot have them. One that was sent
+ *   without an answer is left out until it settles: counting it could count it twice, and a
+ *   double-counted receive would let the tills sell units that are not there;
+ * - applied entries whose version the replica has not reached (the feed lags, or the replica
+ *   was reloaded from an older snapshot): never counted twice, nor dropped before it shows them.
+ *
+ * The attempt is counted (committed) before a push is sent, so a statement that sees no
+ * attempt also sees a replica without the entry. This is the one definition of "what the
+ * store's tills did that central's figures do not show", for the checks and for every read.
  */
 export const unsettledTotals = (level: string, productId: string, storeId: string) => `
   SELECT coalesce(sum(e.delta), 0)::int AS pending_delta,
          coalesce(sum(e.allotment_delta), 0)::int AS pending_allotment
   FROM outbox_entries e
   WHERE e.product_id = ${productId} AND e.store_id = ${storeId}
-    AND (e.state = 'pending'
+    AND ((e.state = 'pending' AND (e.allotment_delta < 0 OR e.attempts = 0))
          OR (e.state = 'applied' AND e.central_version > coalesce(${level}.version, 0)))`;
 
 /** The level's allotment at central (as replicated) plus the store's unsettled entries. */
