@@ -6,6 +6,7 @@ import { pause } from './backoff';
 import { CentralClient } from './central.client';
 import { CentralLink } from './central-link';
 import { OutboxRepository, STORE_NODE_CALLER } from './outbox.repository';
+import { OutboxGauges } from './outbox-gauges';
 import { OutboxService } from './outbox.service';
 import type { StoreWorker } from './store-worker';
 import { SyncProgress } from './sync-progress';
@@ -29,6 +30,7 @@ export class HeartbeatWorker implements StoreWorker {
     private readonly progress: SyncProgress,
     private readonly outbox: OutboxRepository,
     private readonly outboxService: OutboxService,
+    private readonly gauges: OutboxGauges,
   ) {}
 
   async run(signal: AbortSignal): Promise<void> {
@@ -38,6 +40,8 @@ export class HeartbeatWorker implements StoreWorker {
       while (!signal.aborted) {
         const startedAt = Date.now();
         await this.beat(signal);
+        // Cut or not: the backlog matters most while the store cannot push it.
+        await this.gauges.refresh().catch((error: unknown) => this.logger.debug(String(error)));
         const elapsedMs = Date.now() - startedAt;
         await pause(Math.max(0, this.config.heartbeatIntervalMs - elapsedMs), signal);
       }

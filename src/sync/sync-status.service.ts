@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { CentralCircuit, CircuitStateName } from './central-circuit';
 import { CentralLink } from './central-link';
-import { OutboxRepository } from './outbox.repository';
+import { ageSeconds, OutboxGauges } from './outbox-gauges';
 import { OutboxWorker } from './outbox.worker';
 import { StoreNode } from './store-node';
 import type { StoreWorkerStatus } from './store-worker';
@@ -46,7 +46,7 @@ export class SyncStatusService {
     private readonly link: CentralLink,
     private readonly circuit: CentralCircuit,
     private readonly workers: StoreWorkerRunner,
-    private readonly outbox: OutboxRepository,
+    private readonly gauges: OutboxGauges,
     private readonly pusher: OutboxWorker,
   ) {}
 
@@ -74,16 +74,11 @@ export class SyncStatusService {
 
   /** Also refreshes the outbox gauges, so a scrape after a status read is current. */
   private async outboxStatus(): Promise<OutboxStatus> {
-    const [stats, allotmentRemaining] = await Promise.all([
-      this.outbox.stats(),
-      this.outbox.totalRemaining(this.node.storeId),
-    ]);
-    const ageSeconds =
-      stats.oldestPendingAt && (Date.now() - stats.oldestPendingAt.getTime()) / 1000;
+    const { stats, allotmentRemaining } = await this.gauges.refresh();
     return {
       pending: stats.pending,
       oldestPendingAt: stats.oldestPendingAt?.toISOString() ?? null,
-      oldestPendingAgeSeconds: ageSeconds,
+      oldestPendingAgeSeconds: ageSeconds(stats.oldestPendingAt),
       lastPushAt: this.pusher.lastPushAt?.toISOString() ?? null,
       rejected: stats.rejected,
       applied: stats.applied,

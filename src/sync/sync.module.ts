@@ -6,6 +6,7 @@ import { CentralLink } from './central-link';
 import { HeartbeatWorker } from './heartbeat.worker';
 import { OutboxRepository } from './outbox.repository';
 import { OutboxService } from './outbox.service';
+import { OutboxGauges } from './outbox-gauges';
 import { OutboxWakeUp } from './outbox-wake-up';
 import { OutboxWorker } from './outbox.worker';
 import { ReplicaStateRepository } from './replica-state.repository';
@@ -38,6 +39,7 @@ import { WriteForwarder } from './write-forwarder.service';
     OutboxService,
     OutboxWakeUp,
     OutboxWorker,
+    OutboxGauges,
     // Every background job of a store node, in start order; a new worker is one more entry.
     {
       provide: STORE_WORKER_LIST,

@@ -139,6 +139,13 @@ describe('selling from the allotment', () => {
       pendingQuantity: -10,
     });
     expect(await centralLevel(P)).toMatchObject({ onHand: 10, allotment: 10, onlineAvailable: 0 });
+    const status = (await stores[S1].http.get('/v1/store/sync/status')).body;
+    expect(status.outbox).toMatchObject({ pending: 10, rejected: 0 });
+    const cutMetrics = (await stores[S1].http.get('/metrics')).text;
+    expect(metricValue(cutMetrics, `store_outbox_pending_entries{store_id="${S1}"}`)).toBe(10);
+    expect(
+      metricValue(cutMetrics, `store_allotment_uses_total{store_id="${S1}",kind="sale"}`),
+    ).toBeGreaterThanOrEqual(10);
 
     await setOnline(stores[S1].http, true);
     await drained(stores[S1].http, P);
