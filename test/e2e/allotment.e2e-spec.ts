@@ -18,8 +18,8 @@ const P1 = 'ALLOT-1';
 
 /**
  * A store's allotment is never sold through central: every central-side write draws from
- * onlineAvailable only. Grants do not exist yet, so the test sets an allotment in the database
- * as a grant will.
+ * onlineAvailable only. No store beats here, so the policy grants nothing: the tests set an
+ * allotment in the database, as a grant would.
  */
 describe('allotments at central', () => {
   let t: TestApp;
@@ -160,4 +160,38 @@ describe('allotments at central', () => {
       expect(await ledgerInconsistencies(db)).toEqual([]);
     });
   });
+});
+
+describe('remote purchases for an offline store', () => {
+  const P = 'REMOTE-1';
+
+  it.each([
+    ['refuse', 503],
+    ['allow', 201],
+  ])(
+    'REMOTE_PURCHASES_WHILE_OFFLINE=%s: a store that never beat answers %i, and only online units sell',
+    async (setting, status) => {
+      const { t, db } = await startCentral({
+        stores: [S1],
+        products: [P],
+        env: { REMOTE_PURCHASES_WHILE_OFFLINE: setting },
+      });
+      try {
+        await receive(t, P, S1, 4);
+        await db.query(`UPDATE stock_levels SET allotment = 3 WHERE product_id = $1`, [P]);
+        const buy = (quantity: number) =>
+          t.http.post(`/v1/stores/${S1}/purchases`, { productId: P, quantity });
+        const first = await buy(1);
+        expect(first.status).toBe(status);
+        if (status === 503) {
+          expectProblem(first, 503, 'store_offline');
+          return;
+        }
+        expect(first.body).toMatchObject({ onHand: 3, allotment: 3, onlineAvailable: 0 });
+        expectProblem(await buy(1), 409, 'insufficient_stock');
+      } finally {
+        await stopCentral(t, db);
+      }
+    },
+  );
 });
