@@ -2,8 +2,8 @@ import type { StockUpdateRequest, StockWriteResult } from '../contract';
 import type { ForwardingContext } from './central.client';
 
 /**
- * Where a store sends its stock changes. Online, they are forwarded to central (WriteForwarder);
- * selling while disconnected can later provide another implementation without touching the API.
+ * Where a store sends the stock changes central must decide (WriteForwarder forwards them);
+ * the changes its allotment covers are made locally instead (OutboxService).
  */
 export abstract class StockWriteGateway {
   abstract submit(
