@@ -187,11 +187,16 @@ export class OutboxRepository {
     return Number(row.remaining);
   }
 
-  /** The oldest pending entries, in the order central must apply them. */
-  async oldestPending(limit: number): Promise<OutboxEntry[]> {
+  /**
+   * The oldest pending entries, in the order central must apply them, but for the products held
+   * back (their entries keep their order among themselves, which is all central needs).
+   */
+  async oldestPending(limit: number, heldProducts: string[]): Promise<OutboxEntry[]> {
     const rows: OutboxRow[] = await this.unitOfWork.manager.query(
-      `SELECT * FROM outbox_entries WHERE state = 'pending' ORDER BY entry_id LIMIT $1`,
-      [limit],
+      `SELECT * FROM outbox_entries
+       WHERE state = 'pending' AND product_id <> ALL($2::text[])
+       ORDER BY entry_id LIMIT $1`,
+      [limit, heldProducts],
     );
     return rows.map(toOutboxEntry);
   }

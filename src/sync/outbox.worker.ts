@@ -14,7 +14,7 @@ import { ReplicaRepository } from './replica.repository';
 import { StoreNode } from './store-node';
 import type { StoreWorker } from './store-worker';
 import { OUTBOX_PUSHES, OUTBOX_SETTLED } from './sync.metrics';
-import { CentralRejectedError } from './sync.errors';
+import { CentralRejectedError, CentralUnavailableError, UnavailableReason } from './sync.errors';
 
 /** How often an idle worker looks for entries it was not woken for (another process made them). */
 const IDLE_POLL_MS = 1000;
@@ -23,6 +23,10 @@ const IDLE_POLL_MS = 1000;
  * one push per sale would cost central a request and a transaction each; this batches them.
  */
 const LINGER_MS = 20;
+/** A lone entry that central answers 500 this many times in a row holds up only its product. */
+const FAILURES_BEFORE_HOLD = 3;
+/** How long a held product's entries wait before they are tried again. */
+export const HOLD_MS = 5000;
 
 /**
  * Pushes the outbox to central, oldest entries first, in batches, for as long as there are
@@ -58,12 +62,15 @@ export class OutboxWorker implements StoreWorker {
 
   async run(signal: AbortSignal): Promise<void> {
     const backoff = Backoff.exponential(this.config.syncMaxBackoffMs);
-    // One at a time after central refused a whole push, so one bad entry cannot hold up the rest.
+    // One at a time after central refused or failed a whole push, so one bad entry cannot hold
+    // up the rest; and a lone entry central keeps failing on (500) holds up only its product.
     let batchSize = OUTBOX_PUSH_MAX;
+    const held = new HeldProducts();
+    let failuresInARow = 0;
     while (!signal.aborted) {
       await this.link.whenOnline(signal).catch(() => undefined);
       if (signal.aborted) return;
-      const entries = await this.outbox.oldestPending(batchSize);
+      const entries = await this.outbox.oldestPending(batchSize, held.now());
       if (entries.length === 0) {
         await this.wakeUp.wait(IDLE_POLL_MS, signal);
         await pause(LINGER_MS, signal);
@@ -73,6 +80,7 @@ export class OutboxWorker implements StoreWorker {
         await this.push(entries, signal);
         backoff.reset();
         batchSize = OUTBOX_PUSH_MAX;
+        failuresInARow = 0;
       } catch (error) {
         if (signal.aborted) return;
         this.pushes.inc({ store_id: this.node.storeId, outcome: 'failed' });
@@ -80,6 +88,16 @@ export class OutboxWorker implements StoreWorker {
           if (entries.length > 1) batchSize = 1;
           else await this.settle([rejectionOf(entries[0], error)]);
           continue;
+        }
+        if (isCentralBug(error)) {
+          if (entries.length > 1) batchSize = 1;
+          else if (++failuresInARow >= FAILURES_BEFORE_HOLD) {
+            held.hold(entries[0].productId);
+            failuresInARow = 0;
+            this.logger.error(
+              `Central fails on outbox entry ${entries[0].entryId} (${messageOf(error)}): ${entries[0].productId}'s entries wait ${HOLD_MS} ms, the others go on`,
+            );
+          }
         }
         this.logger.warn(`Outbox push of ${entries.length} entries failed: ${messageOf(error)}`);
         await pause(backoff.nextDelayMs(), signal);
@@ -121,6 +139,32 @@ function settlementsOf(answer: OutboxPushResult): EntrySettlement[] {
     result.applied
       ? { entryId: result.entryId, applied: true, centralVersion: result.level.version }
       : { entryId: result.entryId, applied: false, error: result.error },
+  );
+}
+
+/** Products whose entries wait a while, oldest first, because central fails on one of them. */
+class HeldProducts {
+  private readonly until = new Map<string, number>();
+
+  hold(productId: string): void {
+    this.until.set(productId, Date.now() + HOLD_MS);
+  }
+
+  /** The products held right now; a hold that ran out lets its entries be tried again. */
+  now(): string[] {
+    for (const [productId, until] of this.until) {
+      if (until <= Date.now()) this.until.delete(productId);
+    }
+    return [...this.until.keys()];
+  }
+}
+
+/** Central answered 500: a bug about this push, not an outage (those are 502-504 or no answer). */
+function isCentralBug(error: unknown): boolean {
+  return (
+    error instanceof CentralUnavailableError &&
+    error.reason === UnavailableReason.ServerError &&
+    error.status === 500
   );
 }
 
