@@ -6,6 +6,7 @@
  * everything.
  */
 import { APP_MAIN, AppProcess } from '../bench/system/app-process';
+import { pollUntil } from '../bench/system/poll';
 import { PostgresServer } from '../bench/system/postgres';
 import { productIds, seed, storeIds } from './seed';
 
@@ -78,15 +79,8 @@ async function post(url: string, body: unknown, apiKey = KEYS.client) {
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
 
-async function until<T>(probe: () => Promise<T>, done: (value: T) => boolean, what: string) {
-  const deadline = Date.now() + REPLICA_TIMEOUT_MS;
-  for (;;) {
-    const value = await probe();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
+const until = <T>(probe: () => Promise<T>, done: (value: T) => boolean, what: string) =>
+  pollUntil(probe, done, what, REPLICA_TIMEOUT_MS);
 
 const countOf = (statuses: number[], status: number) => statuses.filter((s) => s === status).length;
 

@@ -6,6 +6,7 @@ import { lanesFor, runPacedLoad } from '../load/paced-load';
 import { ApiClient } from '../system/api';
 import type { AppProcess } from '../system/app-process';
 import { log } from '../system/bench-system';
+import { pollUntil } from '../system/poll';
 import { withConnection } from '../system/postgres';
 import { figuresOf, Figures, quiesce, round, RunContext, Scenario, targetOf } from './scenario';
 
@@ -73,10 +74,11 @@ async function measureAllotmentSales(context: RunContext): Promise<Figures> {
   const unitsNeeded =
     rate * (options.warmupSeconds + options.durationSeconds) * 2 + options.outboxEntries;
   await grantAllotments(context, allotted, Math.ceil((unitsNeeded * 1.5) / ALLOTTED_PRODUCTS));
-  await until(
-    async () => (await outboxOf(storeApi)).allotmentRemaining >= unitsNeeded,
-    ALLOTMENT_TIMEOUT_MS,
+  await pollUntil(
+    () => outboxOf(storeApi),
+    (outbox) => outbox.allotmentRemaining >= unitsNeeded,
     'the policy to grant store-s1 its allotments',
+    ALLOTMENT_TIMEOUT_MS,
   );
 
   const forwardedOutcome = await paced(options.durationSeconds, forwarded);
@@ -87,7 +89,7 @@ async function measureAllotmentSales(context: RunContext): Promise<Figures> {
   monitor.start();
   const connected = await paced(options.durationSeconds, fromAllotment);
   const usage = monitor.stop();
-  await until(async () => (await outboxOf(storeApi)).pending === 0, DRAIN_TIMEOUT_MS, 'drain');
+  await drained(storeApi);
   const moves = (await allotmentMoves(context, allotted)) - movesBefore;
 
   await storeApi.post('/v1/store/connectivity', { online: false });
@@ -179,13 +181,13 @@ async function timeDrain(storeApi: ApiClient) {
   const entries = (await outboxOf(storeApi)).pending;
   const startedAt = performance.now();
   await storeApi.post('/v1/store/connectivity', { online: true });
-  await until(async () => (await outboxOf(storeApi)).pending === 0, DRAIN_TIMEOUT_MS, 'drain');
+  const { rejected } = await drained(storeApi);
   const seconds = (performance.now() - startedAt) / 1000;
   return {
     entries,
     seconds: Math.round(seconds * 100) / 100,
     entriesPerSecond: round(entries / seconds),
-    rejected: (await outboxOf(storeApi)).rejected,
+    rejected,
   };
 }
 
@@ -199,10 +201,12 @@ function successes(outcome: LoadOutcome): number {
     .reduce((total, [, count]) => total + count, 0);
 }
 
-async function until(done: () => Promise<boolean>, timeoutMs: number, what: string) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await done())) {
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+/** Until the store's outbox is empty. */
+async function drained(storeApi: ApiClient): Promise<OutboxStatus> {
+  return pollUntil(
+    () => outboxOf(storeApi),
+    (outbox) => outbox.pending === 0,
+    'drain',
+    DRAIN_TIMEOUT_MS,
+  );
 }

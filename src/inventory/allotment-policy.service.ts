@@ -10,7 +10,7 @@ import { StockService } from './stock.service';
 /** Levels acted on per heartbeat; the rest wait for the next one. */
 const REBALANCE_MAX_LEVELS = 500;
 /** The actor the ledger names for the policy's grants. */
-export const ALLOTMENT_POLICY_ACTOR = 'allotment-policy';
+const ALLOTMENT_POLICY_ACTOR = 'allotment-policy';
 
 /**
  * Keeps each level's allotment near its target (docs/architecture.md, "Allotments"). Runs when

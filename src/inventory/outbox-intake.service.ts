@@ -4,6 +4,7 @@ import { Counter } from 'prom-client';
 import { EntityManager } from 'typeorm';
 import { assertIsStore } from '../common/auth/principal';
 import { DomainError } from '../common/errors/domain.error';
+import { itemErrorOf } from '../common/errors/item-error';
 import { UnitOfWork } from '../database/unit-of-work';
 import {
   IdempotencyInFlightError,
@@ -25,6 +26,7 @@ import {
   type OutboxPushResult,
 } from '../contract';
 import { InvalidOutboxEntryError } from './inventory.errors';
+import { byProductId } from './stock-change';
 import { OUTBOX_ENTRIES_RECEIVED } from './inventory.metrics';
 import { type KeyedMovement, StockLevelRepository } from './stock-level.repository';
 import { StockService } from './stock.service';
@@ -150,7 +152,7 @@ export class OutboxIntakeService {
       return { applied: true, level };
     } catch (error) {
       // A refusal changed nothing (the guarded update matched no row): the push goes on.
-      return { applied: false, error: itemErrorOf(error) };
+      return { applied: false, error: verdictErrorOf(error) };
     }
   }
 
@@ -252,16 +254,14 @@ function malformedEntryError(entry: OutboxEntry): InvalidOutboxEntryError | unde
 const DRAWING_KINDS: ReadonlySet<string> = new Set([MovementKind.Sale, MovementKind.Damage]);
 
 /** A refusal as a verdict; anything else is a failure of the whole push (rolled back). */
-function itemErrorOf(error: unknown): ItemError {
+function verdictErrorOf(error: unknown): ItemError {
   if (!(error instanceof DomainError)) throw error;
-  return { code: error.code, detail: error.message, ...error.details };
+  return itemErrorOf(error);
 }
 
 function inProductOrder(entries: OutboxEntry[]): OutboxEntry[] {
   // Array.prototype.sort is stable: entries of one product keep their order.
-  return [...entries].sort((a, b) =>
-    a.productId < b.productId ? -1 : a.productId > b.productId ? 1 : 0,
-  );
+  return [...entries].sort(byProductId);
 }
 
 function sortedByEntryId(results: OutboxEntryResult[]): OutboxEntryResult[] {

@@ -77,3 +77,11 @@ export function explainRejection(change: StockChange, facts: RejectionFacts): Re
     return new QuantityOutOfRangeError(productId, storeId, MAX_ON_HAND);
   return facts.level ? 'retry' : 'create-level';
 }
+
+/**
+ * The order every write of several levels locks them in (byte order of product ids, like the
+ * policy's `COLLATE "C"`), so two such writes never wait on each other's rows in a cycle.
+ */
+export function byProductId(a: { productId: string }, b: { productId: string }): number {
+  return a.productId < b.productId ? -1 : a.productId > b.productId ? 1 : 0;
+}

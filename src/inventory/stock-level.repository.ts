@@ -137,7 +137,7 @@ export class StockLevelRepository {
 
   /**
    * One push of a store's outbox at a time: a re-sent push waits for the one still running and
-   * then finds everything it did (appliedOutboxEntries). Released with the transaction.
+   * then finds everything it did (movementsUnderKeys). Released with the transaction.
    */
   async lockStoreOutbox(tx: EntityManager, storeId: string): Promise<void> {
     await tx.query(`SELECT pg_advisory_xact_lock(${OUTBOX_LOCK_CLASS}, hashtext($1))`, [storeId]);

@@ -4,6 +4,7 @@ import { Counter } from 'prom-client';
 import { EntityManager } from 'typeorm';
 import { assertMayWriteStore } from '../common/auth/principal';
 import { DomainError } from '../common/errors/domain.error';
+import { itemErrorOf } from '../common/errors/item-error';
 import type { AuditContext } from '../common/http/audit-context';
 import { UnitOfWork } from '../database/unit-of-work';
 import { IdempotencyService } from '../idempotency/idempotency.service';
@@ -23,7 +24,7 @@ import {
   type StockLevel,
   type StockUpdateResult,
 } from '../contract';
-import { explainRejection, StockChange } from './stock-change';
+import { byProductId, explainRejection, StockChange } from './stock-change';
 import { StockLevelRepository } from './stock-level.repository';
 
 export interface BatchItem extends Omit<StockChange, 'storeId'> {
@@ -114,7 +115,7 @@ export class StockService {
     assertMayWriteStore(write.principal, storeId);
     const ordered = items
       .map((item, index) => ({ item, index }))
-      .sort((a, b) => compareIds(a.item.productId, b.item.productId));
+      .sort((a, b) => byProductId(a.item, b.item));
     return this.runClaimed(write.claim, async (tx) => {
       const results: BatchItemResult[] = [];
       for (const { item, index } of ordered) {
@@ -176,7 +177,7 @@ export class StockService {
       return {
         ...identity,
         applied: false,
-        error: { code: error.code, detail: error.message, ...error.details },
+        error: itemErrorOf(error),
       };
     }
   }
@@ -232,10 +233,6 @@ export class StockService {
     }
     return verdict === 'create-level' ? this.levels.createLevel(tx, change, audit) : undefined;
   }
-}
-
-function compareIds(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function batchResult(storeId: string, atomic: boolean, results: BatchItemResult[]): BatchResult {

@@ -53,34 +53,27 @@ describe('parseFeedPage', () => {
 });
 
 describe('parseHeartbeatAck', () => {
+  /** A store's status as central's heartbeat answer carries it. */
+  const status = {
+    storeId: 'store-s1',
+    name: 'One',
+    createdAt: envelope.createdAt,
+    lastHeartbeatAt: envelope.createdAt,
+    replicaOffset: 3,
+    status: 'online',
+    lagEvents: 0,
+    lagSeconds: 0,
+  };
+
   it('requires central’s head offset', () => {
-    const ack = {
-      storeId: 'store-s1',
-      name: 'One',
-      createdAt: envelope.createdAt,
-      lastHeartbeatAt: envelope.createdAt,
-      replicaOffset: 3,
-      status: 'online',
-      lagEvents: 0,
-      lagSeconds: 0,
-      allotmentUnits: 0,
-      outbox: null,
-      allotmentReleases: [],
-    };
+    const ack = { ...status, allotmentUnits: 0, outbox: null, allotmentReleases: [] };
     expect(() => parseHeartbeatAck(ack)).toThrow(/integer headOffset/);
     expect(parseHeartbeatAck({ ...ack, headOffset: 3 }).headOffset).toBe(3);
   });
 
   it('requires the policy’s release requests, each with a product and a target', () => {
     const ack = {
-      storeId: 'store-s1',
-      name: 'One',
-      createdAt: envelope.createdAt,
-      lastHeartbeatAt: envelope.createdAt,
-      replicaOffset: 3,
-      status: 'online',
-      lagEvents: 0,
-      lagSeconds: 0,
+      ...status,
       allotmentUnits: 4,
       outbox: { pending: 1, oldestPendingAt: envelope.createdAt, rejected: 0 },
       headOffset: 3,

@@ -5,7 +5,7 @@ import { AppConfig } from '../config/app-config';
 import { pause } from './backoff';
 import { CentralClient } from './central.client';
 import { CentralLink } from './central-link';
-import { OutboxRepository, STORE_NODE_CALLER } from './outbox.repository';
+import { STORE_NODE_CALLER } from './outbox.repository';
 import { OutboxGauges } from './outbox-gauges';
 import { OutboxService } from './outbox.service';
 import type { StoreWorker } from './store-worker';
@@ -28,7 +28,6 @@ export class HeartbeatWorker implements StoreWorker {
     private readonly central: CentralClient,
     private readonly link: CentralLink,
     private readonly progress: SyncProgress,
-    private readonly outbox: OutboxRepository,
     private readonly outboxService: OutboxService,
     private readonly gauges: OutboxGauges,
   ) {}
@@ -39,9 +38,11 @@ export class HeartbeatWorker implements StoreWorker {
     try {
       while (!signal.aborted) {
         const startedAt = Date.now();
-        await this.beat(signal);
-        // Cut or not: the backlog matters most while the store cannot push it.
-        await this.gauges.refresh().catch((error: unknown) => this.logger.debug(String(error)));
+        // A beat reads the outbox (and refreshes its gauges); cut, the gauges are refreshed
+        // anyway: the backlog matters most while the store cannot push it.
+        if (!(await this.beat(signal))) {
+          await this.gauges.refresh().catch((error: unknown) => this.logger.debug(String(error)));
+        }
         const elapsedMs = Date.now() - startedAt;
         await pause(Math.max(0, this.config.heartbeatIntervalMs - elapsedMs), signal);
       }
@@ -51,7 +52,7 @@ export class HeartbeatWorker implements StoreWorker {
   }
 
   private async outboxReport(): Promise<OutboxReport> {
-    const stats = await this.outbox.stats();
+    const { stats } = await this.gauges.refresh();
     return {
       pending: stats.pending,
       oldestPendingAt: stats.oldestPendingAt?.toISOString() ?? null,
@@ -73,9 +74,9 @@ export class HeartbeatWorker implements StoreWorker {
     });
   }
 
-  /** Never overlaps itself, and stays silent while the link is cut. */
-  async beat(signal: AbortSignal): Promise<void> {
-    if (this.beating || !this.link.online || signal.aborted) return;
+  /** Never overlaps itself, and stays silent while the link is cut; says whether it ran. */
+  async beat(signal: AbortSignal): Promise<boolean> {
+    if (this.beating || !this.link.online || signal.aborted) return false;
     this.beating = true;
     try {
       const outbox = await this.outboxReport();
@@ -93,5 +94,6 @@ export class HeartbeatWorker implements StoreWorker {
     } finally {
       this.beating = false;
     }
+    return true;
   }
 }

@@ -296,7 +296,7 @@ export class OutboxRepository {
   }
 }
 
-export function toOutboxEntry(row: OutboxRow): OutboxEntry {
+function toOutboxEntry(row: OutboxRow): OutboxEntry {
   return {
     entryId: Number(row.entry_id),
     key: row.central_key,

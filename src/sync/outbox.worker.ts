@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import { Counter } from 'prom-client';
+import { itemErrorOf } from '../common/errors/item-error';
 import { AppConfig } from '../config/app-config';
 import { UnitOfWork } from '../database/unit-of-work';
 import { OUTBOX_PUSH_MAX, type OutboxEntry, type OutboxPushResult } from '../contract';
@@ -26,7 +27,7 @@ const LINGER_MS = 20;
 /** A lone entry that central answers 500 this many times in a row holds up only its product. */
 const FAILURES_BEFORE_HOLD = 3;
 /** How long a held product's entries wait before they are tried again. */
-export const HOLD_MS = 5000;
+const HOLD_MS = 5000;
 
 /**
  * Pushes the outbox to central, oldest entries first, in batches, for as long as there are
@@ -177,7 +178,7 @@ function rejectionOf(entry: OutboxEntry, error: CentralRejectedError): EntrySett
   return {
     entryId: entry.entryId,
     applied: false,
-    error: { ...error.details, code: error.code, detail: error.message },
+    error: itemErrorOf(error),
   };
 }
 

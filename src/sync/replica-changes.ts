@@ -30,7 +30,7 @@ export function newestLevels(levels: ReplicaLevel[]): ReplicaLevel[] {
 export function collapseToNewest(events: FeedEvent[]): ReplicaChanges {
   const stores = new Map<string, Store>();
   const products = new Map<string, ReplicaProduct>();
-  const levels = new Map<string, ReplicaLevel>();
+  const levels: ReplicaLevel[] = [];
   for (const event of events) {
     const change = replicaRowOf(event);
     switch (change.kind) {
@@ -41,13 +41,13 @@ export function collapseToNewest(events: FeedEvent[]): ReplicaChanges {
         keepNewest(products, change.row.productId, change.row);
         break;
       case 'level':
-        keepNewest(levels, `${change.row.productId}\u0000${change.row.storeId}`, change.row);
+        levels.push(change.row);
         break;
     }
   }
   return {
     stores: [...stores.values()],
     products: [...products.values()],
-    levels: [...levels.values()],
+    levels: newestLevels(levels),
   };
 }

@@ -21,6 +21,17 @@ import type { HttpClient, HttpResponse } from '../support/http-client';
 import { createTestDatabase } from '../setup/test-database';
 import { createTestApp, KEYS, storeNodeEnv, type TestApp } from '../support/test-app';
 
+/** A store outbox entry for a sale of one unit, as a store node pushes it. */
+const saleEntry = (productId: string, key: string, entryId = 1) => ({
+  entryId,
+  key,
+  productId,
+  kind: 'sale',
+  delta: -1,
+  allotmentDelta: -1,
+  createdAt: new Date().toISOString(),
+});
+
 /** Fast beats and polls, so the policy and the feed act within a test's patience. */
 const STORE_ENV = {
   HEARTBEAT_INTERVAL_MS: '100',
@@ -308,17 +319,12 @@ describe('selling from the allotment', () => {
       (level) => level.allotment === 2,
       'the policy to grant the target',
     );
-    const entry = (entryId: number, key: string) => ({
-      entryId,
-      key,
-      productId: P,
-      kind: 'sale',
-      delta: -1,
-      allotmentDelta: -1,
-      createdAt: new Date().toISOString(),
-    });
     const batch = {
-      entries: [entry(1, uniqueKey('a')), entry(2, uniqueKey('b')), entry(3, uniqueKey('c'))],
+      entries: [
+        saleEntry(P, uniqueKey('a'), 1),
+        saleEntry(P, uniqueKey('b'), 2),
+        saleEntry(P, uniqueKey('c'), 3),
+      ],
     };
     const push = () => central.http.post(`/v1/stores/${S1}/outbox`, batch, { key: KEYS.storeS1 });
     const first = await push();
@@ -368,19 +374,10 @@ describe('selling from the allotment', () => {
       (level) => level.allotment === 5,
       'the policy to grant the store its allotment',
     );
-    const entry = (key: string) => ({
-      entryId: 1,
-      key,
-      productId: P,
-      kind: 'sale',
-      delta: -1,
-      allotmentDelta: -1,
-      createdAt: new Date().toISOString(),
-    });
     const push = (key: string) =>
       central.http.post(
         `/v1/stores/${S1}/outbox`,
-        { entries: [entry(key)] },
+        { entries: [saleEntry(P, key)] },
         { key: KEYS.storeS1 },
       );
     const forward = (key: string) =>
@@ -519,15 +516,7 @@ describe('selling from the allotment', () => {
   });
 
   it('refuses an outbox push from anyone but the store itself', async () => {
-    const entry = {
-      entryId: 1,
-      key: uniqueKey('forged'),
-      productId: 'PART-1',
-      kind: 'sale',
-      delta: -1,
-      allotmentDelta: -1,
-      createdAt: new Date().toISOString(),
-    };
+    const entry = saleEntry('PART-1', uniqueKey('forged'));
     const asClient = await central.http.post(
       `/v1/stores/${S1}/outbox`,
       { entries: [entry] },
