@@ -6,6 +6,7 @@ import { LedgerAllotment1733184000000 } from './1733184000000-LedgerAllotment';
 import { StoreOutbox1733270400000 } from './1733270400000-StoreOutbox';
 import { AllotmentPolicy1733356800000 } from './1733356800000-AllotmentPolicy';
 import { LedgerOutboxKey1733443200000 } from './1733443200000-LedgerOutboxKey';
+import { Reservations1733529600000 } from './1733529600000-Reservations';
 
 /** Every migration, oldest first. Add new ones here. */
 export const migrations = [
@@ -17,4 +18,5 @@ export const migrations = [
   StoreOutbox1733270400000,
   AllotmentPolicy1733356800000,
   LedgerOutboxKey1733443200000,
+  Reservations1733529600000,
 ];

@@ -4,6 +4,7 @@ import { AppConfig } from './config/app-config';
 import { EventsModule } from './events/events.module';
 import { InventoryModule } from './inventory/inventory.module';
 import { platformModules } from './platform.modules';
+import { ReservationsModule } from './reservations/reservations.module';
 import { StoresModule } from './stores/stores.module';
 
 /** The source of truth: catalog, stock, ledger and the event feed. */
@@ -16,6 +17,7 @@ export class CentralModule {
         ...platformModules(config),
         EventsModule,
         InventoryModule,
+        ReservationsModule,
         StoresModule,
         AdminModule,
       ],

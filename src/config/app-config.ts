@@ -14,7 +14,13 @@ import {
   Min,
   ValidateIf,
 } from 'class-validator';
-import { FEED_WAIT_MAX_SECONDS, STORE_ID_BODY, STORE_ID_PATTERN } from '../contract';
+import {
+  FEED_WAIT_MAX_SECONDS,
+  RESERVATION_TTL_MAX_SECONDS,
+  RESERVATION_TTL_MIN_SECONDS,
+  STORE_ID_BODY,
+  STORE_ID_PATTERN,
+} from '../contract';
 import { AppMode } from './app-mode';
 import { parseDurationMs } from './duration';
 
@@ -248,6 +254,14 @@ export class AppConfig {
   @Env('REMOTE_PURCHASES_WHILE_OFFLINE')
   @IsIn(['refuse', 'allow'])
   remotePurchasesWhileOffline: 'refuse' | 'allow' = 'refuse';
+
+  /** Central: how long a reservation holds its units when the request names no ttlSeconds. */
+  @Env('RESERVATION_TTL')
+  @toDurationMs()
+  @IsInt({ message: 'must be a duration from 1s to 7d, such as 15m' })
+  @Min(RESERVATION_TTL_MIN_SECONDS * 1000)
+  @Max(RESERVATION_TTL_MAX_SECONDS * 1000)
+  reservationTtlMs = 15 * 60_000;
 
   /** How often a store node beats to central. */
   @Env('HEARTBEAT_INTERVAL_MS')

@@ -18,6 +18,8 @@ export interface LevelChangedPayload extends StockLevel {
   delta: number;
   /** The change of the allotment (a grant or release moves it without touching on-hand). */
   allotmentDelta: number;
+  /** The change of the reserved units (a reservation's hold, commit, release or expiry). */
+  reservedDelta: number;
 }
 
 /** A product's full new state; a deleted product is announced with `deleted: true`. */

@@ -9,6 +9,7 @@ export * from './events';
 export * from './feed';
 export * from './ids';
 export * from './outbox';
+export * from './reservations';
 export * from './snapshot';
 export * from './stock';
 export * from './stores';

@@ -101,6 +101,14 @@ export class IdempotencyService {
     return outcome.result;
   }
 
+  /** Runs a write in one transaction that claims and completes the request's key, if it has one. */
+  runClaimed<T>(
+    claim: IdempotencyClaim | undefined,
+    work: (tx: EntityManager) => Promise<T>,
+  ): Promise<T> {
+    return claim ? this.runInTransaction(claim, work) : this.unitOfWork.run(work);
+  }
+
   /**
    * For work that takes many keys of one caller in one transaction (a store's outbox push):
    * claims the free ones in one statement and answers which it claimed, and the live records

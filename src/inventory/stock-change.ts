@@ -21,6 +21,10 @@ export interface StockChange {
   note?: string;
   /** A store outbox entry's key: the ledger holds each at most once (see LedgerOutboxKey). */
   outboxKey?: string;
+  /** Moves units into (> 0) or out of (< 0) the level's reserved units: a reservation's hold. */
+  reservedDelta?: number;
+  /** The reservation whose hold this change makes. */
+  reservationId?: string;
 }
 
 /** What the database says about a change that matched no row. */
@@ -45,7 +49,14 @@ export type RejectionVerdict = DomainError | 'create-level' | 'retry';
  * enforces the same rules in the UPDATE's WHERE clause and the table's CHECK constraints.
  */
 export function explainRejection(change: StockChange, facts: RejectionFacts): RejectionVerdict {
-  const { productId, storeId, delta, expectedVersion, allotmentDelta = 0 } = change;
+  const {
+    productId,
+    storeId,
+    delta,
+    expectedVersion,
+    allotmentDelta = 0,
+    reservedDelta = 0,
+  } = change;
   if (!facts.productActive) return new ProductNotFoundError(productId);
   if (!facts.storeExists) return new StoreNotFoundError(storeId);
   const level = facts.level ?? {
@@ -68,9 +79,9 @@ export function explainRejection(change: StockChange, facts: RejectionFacts): Re
     return new InsufficientAllotmentError(productId, storeId, level.allotment, -allotmentDelta);
   }
   // The store's allotment is not for sale through this path (see the guarded UPDATE); a grant
-  // takes online units, so it asks for them like a sale.
-  if (level.onHand + delta < level.reserved + level.allotment + allotmentDelta) {
-    const requested = -delta + allotmentDelta;
+  // and a hold take online units, so they ask for them like a sale.
+  if (level.onHand + delta < level.reserved + reservedDelta + level.allotment + allotmentDelta) {
+    const requested = -delta + allotmentDelta + reservedDelta;
     return new InsufficientStockError(productId, storeId, level.onlineAvailable, requested);
   }
   if (level.onHand + delta > MAX_ON_HAND)

@@ -4,7 +4,13 @@ import type { AuditContext } from '../common/http/audit-context';
 import { PreparedStatement, runPrepared } from '../database/prepared-statement';
 import { UnitOfWork } from '../database/unit-of-work';
 import { markEventsAppended } from '../events/events-appended';
-import { EventType, type LevelChangedPayload, MAX_ON_HAND, type StockLevel } from '../contract';
+import {
+  EventType,
+  type LevelChangedPayload,
+  MAX_ON_HAND,
+  MovementKind,
+  type StockLevel,
+} from '../contract';
 import { LevelRow, stockLevelOf } from '../database/table-rows';
 import { RejectionFacts, StockChange } from './stock-change';
 
@@ -14,48 +20,89 @@ const OUTBOX_LOCK_CLASS = 7303;
 const LEVEL_COLUMNS =
   'product_id, store_id, on_hand, reserved, available, allotment, online_available, version, updated_at';
 
+/** SQL expressions for what a movement records besides the level it left behind. */
+interface MovementValues {
+  kind: string;
+  delta: string;
+  allotmentDelta: string;
+  reservedDelta: string;
+  reference: string;
+  note: string;
+  actor: string;
+  idempotencyKey: string;
+  requestId: string;
+  onBehalfOf: string;
+  outboxKey: string;
+  reservationId: string;
+}
+
 /**
  * The level event's payload is built in SQL, in the statement that changes the level, so it is
  * the new state itself. The map is typed against the contract: a field added to
  * LevelChangedPayload fails to compile until it is built here too.
  */
-const LEVEL_EVENT_PAYLOAD: Record<keyof LevelChangedPayload, string> = {
-  productId: 'product_id',
-  storeId: 'store_id',
-  onHand: 'on_hand',
-  reserved: 'reserved',
-  available: 'available',
-  allotment: 'allotment',
-  onlineAvailable: 'online_available',
-  version: 'version',
-  updatedAt: 'updated_at',
-  kind: '$5::text',
-  delta: '$3::int',
-  allotmentDelta: '$12::int',
-};
-const LEVEL_EVENT_JSON = `jsonb_build_object(${Object.entries(LEVEL_EVENT_PAYLOAD)
-  .map(([field, value]) => `'${field}', ${value}`)
-  .join(', ')})`;
+function levelEventJson(values: MovementValues): string {
+  const payload: Record<keyof LevelChangedPayload, string> = {
+    productId: 'product_id',
+    storeId: 'store_id',
+    onHand: 'on_hand',
+    reserved: 'reserved',
+    available: 'available',
+    allotment: 'allotment',
+    onlineAvailable: 'online_available',
+    version: 'version',
+    updatedAt: 'updated_at',
+    kind: values.kind,
+    delta: values.delta,
+    allotmentDelta: values.allotmentDelta,
+    reservedDelta: values.reservedDelta,
+  };
+  const fields = Object.entries(payload).map(([field, value]) => `'${field}', ${value}`);
+  return `jsonb_build_object(${fields.join(', ')})`;
+}
 
 /**
- * Appends the ledger row and the feed event for the level produced by the `level` CTE, in the
- * same statement and so the same transaction: a level never changes without both.
+ * Appends a ledger row and a feed event for each level state produced by the `level` CTE, in
+ * the same statement and so the same transaction: a level never changes without both. `level`
+ * has the level's columns (LEVEL_COLUMNS) as the movement left them.
  */
-const WITH_LEDGER_AND_EVENT = `
+function withLedgerAndEvent(values: MovementValues): string {
+  return `
   , movement AS (
     INSERT INTO stock_movements (product_id, store_id, kind, delta, on_hand_after, reserved_after,
                                  version_after, reference, note, actor, idempotency_key, request_id,
-                                 on_behalf_of, allotment_delta, allotment_after, outbox_key)
-    SELECT product_id, store_id, $5::text, $3::int, on_hand, reserved, version, $6::text, $7::text,
-           $8::text, $9::text, $10::text, $11::text, $12::int, allotment, $13::text
+                                 on_behalf_of, allotment_delta, allotment_after, outbox_key,
+                                 reserved_delta, reservation_id)
+    SELECT product_id, store_id, ${values.kind}, ${values.delta}, on_hand, reserved, version,
+           ${values.reference}, ${values.note}, ${values.actor}, ${values.idempotencyKey},
+           ${values.requestId}, ${values.onBehalfOf}, ${values.allotmentDelta}, allotment,
+           ${values.outboxKey}, ${values.reservedDelta}, ${values.reservationId}
     FROM level
   ), event AS (
     INSERT INTO events (type, product_id, store_id, payload, idempotency_key, request_id)
-    SELECT '${EventType.StockLevelChanged}', product_id, store_id,
-           ${LEVEL_EVENT_JSON},
-           $9::text, $10::text
+    SELECT '${EventType.StockLevelChanged}', product_id, store_id, ${levelEventJson(values)},
+           ${values.idempotencyKey}, ${values.requestId}
     FROM level
-  )
+  )`;
+}
+
+/** A single change's values: the parameters of runLevelStatement. */
+const CHANGE_PARAMETERS: MovementValues = {
+  kind: '$5::text',
+  delta: '$3::int',
+  allotmentDelta: '$12::int',
+  reservedDelta: '$14::int',
+  reference: '$6::text',
+  note: '$7::text',
+  actor: '$8::text',
+  idempotencyKey: '$9::text',
+  requestId: '$10::text',
+  onBehalfOf: '$11::text',
+  outboxKey: '$13::text',
+  reservationId: '$15::uuid',
+};
+
+const WITH_LEDGER_AND_EVENT = `${withLedgerAndEvent(CHANGE_PARAMETERS)}
   SELECT ${LEVEL_COLUMNS} FROM level`;
 
 /**
@@ -69,14 +116,15 @@ const APPLY_CHANGE: PreparedStatement = {
   text: `
   WITH level AS (
     UPDATE stock_levels
-    SET on_hand = on_hand + $3::int, allotment = allotment + $12::int, version = version + 1,
-        updated_at = now()
+    SET on_hand = on_hand + $3::int, allotment = allotment + $12::int,
+        reserved = reserved + $14::int, version = version + 1, updated_at = now()
     WHERE product_id = $1 AND store_id = $2
-      -- what is left must cover the reservations and the (new) allotment: a central-side sale
-      -- (allotment delta 0) draws from online_available only, a grant takes online units, a
+      -- what is left must cover the (new) reservations and the (new) allotment: a central-side
+      -- sale draws from online_available only, and so do a grant and a reservation's hold; a
       -- release gives back no more than the allotment holds
-      AND on_hand + $3::int >= reserved + allotment + $12::int
+      AND on_hand + $3::int >= reserved + $14::int + allotment + $12::int
       AND allotment + $12::int >= 0
+      AND reserved + $14::int >= 0
       AND on_hand + $3::int <= ${MAX_ON_HAND}
       AND ($4::int IS NULL OR version = $4::int)
       AND EXISTS (SELECT 1 FROM products WHERE id = $1 AND deleted_at IS NULL)
@@ -95,11 +143,73 @@ const CREATE_LEVEL: PreparedStatement = {
   WITH level AS (
     INSERT INTO stock_levels (product_id, store_id, on_hand, reserved, allotment, version)
     SELECT $1, $2, $3::int, 0, $12::int, 1
-    -- a store's first receive while cut off goes into its allotment: 0 <= allotment <= on_hand
+    -- a store's first receive while cut off goes into its allotment: 0 <= allotment <= on_hand;
+    -- a hold needs units, so never creates a level
     WHERE coalesce($4::int, 0) = 0 AND $12::int BETWEEN 0 AND $3::int
+      AND $14::int = 0 AND $15::uuid IS NULL
     ON CONFLICT (product_id, store_id) DO NOTHING
     RETURNING ${LEVEL_COLUMNS}
   )${WITH_LEDGER_AND_EVENT}`,
+};
+
+/**
+ * Ends holds: each item of the given reservations leaves `reserved`, and with a sale (a commit)
+ * leaves on-hand too. Set-based, so a sweep of thousands of holds is a few statements; each
+ * item still gets its own movement and event, numbered one version apart in a fixed order, each
+ * showing the level as its own step left it (the level's old state less the items before it).
+ * No guard is needed: a hold's units are in `reserved` until this statement takes them out
+ * (exactly once: the caller ended the reservation's active status in the same transaction), and
+ * on_hand - reserved >= allotment holds before and after. The CHECK constraints stand behind it.
+ * The caller locked the levels in order first (lockLevelsOfHolds).
+ */
+const SETTLE_HOLDS: PreparedStatement = {
+  name: 'stock-settle-holds',
+  text: `
+  WITH item AS (
+    SELECT i.product_id, r.store_id, i.quantity, r.id AS reservation_id, r.reference,
+           row_number() OVER w AS nth, sum(i.quantity) OVER w AS units_through
+    FROM reservations r JOIN reservation_items i ON i.reservation_id = r.id
+    WHERE r.id = ANY($1::uuid[])
+    WINDOW w AS (PARTITION BY i.product_id, r.store_id ORDER BY r.id)
+  ), total AS (
+    SELECT product_id, store_id, sum(quantity)::int AS units, count(*)::int AS movements
+    FROM item GROUP BY product_id, store_id
+  ), changed AS (
+    UPDATE stock_levels l
+    SET reserved = l.reserved - t.units,
+        on_hand = l.on_hand - CASE WHEN $2::text = '${MovementKind.Sale}' THEN t.units ELSE 0 END,
+        version = l.version + t.movements, updated_at = now()
+    FROM total t
+    WHERE l.product_id = t.product_id AND l.store_id = t.store_id
+    RETURNING l.product_id, l.store_id, l.on_hand, l.reserved, l.allotment, l.version,
+              l.updated_at, t.units, t.movements
+  ), step AS (
+    SELECT i.product_id, i.store_id, i.reservation_id, i.reference, -i.quantity AS reserved_delta,
+           CASE WHEN $2::text = '${MovementKind.Sale}' THEN -i.quantity ELSE 0 END AS delta,
+           c.on_hand + CASE WHEN $2::text = '${MovementKind.Sale}' THEN c.units - i.units_through::int ELSE 0 END AS on_hand,
+           c.reserved + c.units - i.units_through::int AS reserved,
+           c.allotment, c.version - c.movements + i.nth::int AS version, c.updated_at
+    FROM item i JOIN changed c USING (product_id, store_id)
+  ), level AS (
+    SELECT *, on_hand - reserved AS available, on_hand - reserved - allotment AS online_available
+    FROM step
+  )${withLedgerAndEvent({
+    kind: '$2::text',
+    delta: 'delta',
+    allotmentDelta: '0',
+    reservedDelta: 'reserved_delta',
+    reference: 'reference',
+    note: 'NULL::text',
+    actor: '$3::text',
+    idempotencyKey: '$4::text',
+    requestId: '$5::text',
+    onBehalfOf: '$6::text',
+    outboxKey: 'NULL::text',
+    reservationId: 'reservation_id',
+  })}
+  SELECT product_id, store_id, on_hand, reserved, on_hand - reserved AS available, allotment,
+         on_hand - reserved - allotment AS online_available, version, updated_at
+  FROM changed`,
 };
 
 /** A movement of the ledger found by the key it was written under. */
@@ -179,6 +289,49 @@ export class StockLevelRepository {
       allotmentDelta: row.allotment_delta,
       level: stockLevelOf(row),
     }));
+  }
+
+  /**
+   * Locks the levels the reservations hold units of, in the order every multi-level write locks
+   * them (product, then store), so ending holds never waits on a cart's rows in a cycle.
+   */
+  async lockLevelsOfHolds(tx: EntityManager, reservationIds: string[]): Promise<void> {
+    await tx.query(
+      `SELECT 1 FROM stock_levels l
+       WHERE (l.product_id, l.store_id) IN (
+         SELECT i.product_id, r.store_id
+         FROM reservations r JOIN reservation_items i ON i.reservation_id = r.id
+         WHERE r.id = ANY($1::uuid[]))
+       -- rows are locked as they leave the sort, so in this order
+       ORDER BY l.product_id COLLATE "C", l.store_id COLLATE "C"
+       FOR UPDATE OF l`,
+      [reservationIds],
+    );
+  }
+
+  /**
+   * Ends the holds of reservations whose status the caller just ended in this transaction:
+   * `sale` (committed: the units leave the store) or `release` (released or expired). Returns
+   * the levels as they are afterwards.
+   */
+  async settleHolds(
+    tx: EntityManager,
+    reservationIds: string[],
+    kind: MovementKind.Sale | MovementKind.Release,
+    audit: AuditContext,
+  ): Promise<StockLevel[]> {
+    if (reservationIds.length === 0) return [];
+    await this.lockLevelsOfHolds(tx, reservationIds);
+    const rows = await runPrepared<LevelRow>(tx, SETTLE_HOLDS, [
+      reservationIds,
+      kind,
+      audit.actor,
+      audit.idempotencyKey ?? null,
+      audit.requestId,
+      audit.onBehalfOf ?? null,
+    ]);
+    if (rows.length > 0) markEventsAppended(tx);
+    return rows.map(stockLevelOf);
   }
 
   /** Why did a change match nothing? Read after the miss, in the same transaction. */
@@ -270,6 +423,8 @@ export class StockLevelRepository {
       audit.onBehalfOf ?? null,
       change.allotmentDelta ?? 0,
       change.outboxKey ?? null,
+      change.reservedDelta ?? 0,
+      change.reservationId ?? null,
     ]);
     if (rows[0]) markEventsAppended(tx);
     return rows[0] && stockLevelOf(rows[0]);

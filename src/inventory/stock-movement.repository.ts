@@ -14,6 +14,7 @@ export interface MovementRow {
   reserved_after: number;
   version_after: number;
   reference: string | null;
+  reservation_id: string | null;
   note: string | null;
   actor: string;
   on_behalf_of: string | null;
@@ -35,7 +36,7 @@ export class StockMovementRepository {
   ): Promise<MovementRow[]> {
     return this.unitOfWork.manager.query(
       `SELECT id, product_id, store_id, kind, delta, reserved_delta, on_hand_after, reserved_after,
-              version_after, allotment_delta, allotment_after, reference, note, actor, on_behalf_of, idempotency_key, request_id, created_at
+              version_after, allotment_delta, allotment_after, reference, reservation_id, note, actor, on_behalf_of, idempotency_key, request_id, created_at
        FROM stock_movements
        WHERE product_id = $1 AND ($2::text IS NULL OR store_id = $2) AND ($3::bigint IS NULL OR id < $3)
        ORDER BY id DESC

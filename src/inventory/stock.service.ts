@@ -6,7 +6,6 @@ import { assertMayWriteStore } from '../common/auth/principal';
 import { DomainError } from '../common/errors/domain.error';
 import { itemErrorOf } from '../common/errors/item-error';
 import type { AuditContext } from '../common/http/audit-context';
-import { UnitOfWork } from '../database/unit-of-work';
 import { IdempotencyService } from '../idempotency/idempotency.service';
 import { fingerprintOf, IdempotencyClaim, WriteContext } from '../idempotency/idempotency.types';
 import {
@@ -41,7 +40,6 @@ const MAX_ATTEMPTS = 3;
 @Injectable()
 export class StockService {
   constructor(
-    private readonly unitOfWork: UnitOfWork,
     private readonly levels: StockLevelRepository,
     private readonly idempotency: IdempotencyService,
     @InjectMetric(STOCK_UPDATES_APPLIED) private readonly applied: Counter<'kind'>,
@@ -54,7 +52,9 @@ export class StockService {
 
   async adjust(change: StockChange, write: WriteContext): Promise<StockUpdateResult> {
     assertMayWriteStore(write.principal, change.storeId);
-    return this.runClaimed(write.claim, (tx) => this.applyInTransaction(tx, change, write.audit));
+    return this.idempotency.runClaimed(write.claim, (tx) =>
+      this.applyInTransaction(tx, change, write.audit),
+    );
   }
 
   /**
@@ -81,7 +81,7 @@ export class StockService {
   ): Promise<StockUpdateResult> {
     assertMayWriteStore(write.principal, count.storeId);
     const { onHand, ...fields } = count;
-    return this.runClaimed(write.claim, async (tx) => {
+    return this.idempotency.runClaimed(write.claim, async (tx) => {
       for (let attempt = 1; ; attempt++) {
         const current = await this.levels.lockLevel(tx, count.productId, count.storeId);
         const change = {
@@ -116,14 +116,11 @@ export class StockService {
     const ordered = items
       .map((item, index) => ({ item, index }))
       .sort((a, b) => byProductId(a.item, b.item));
-    return this.runClaimed(write.claim, async (tx) => {
+    return this.idempotency.runClaimed(write.claim, async (tx) => {
       const results: BatchItemResult[] = [];
       for (const { item, index } of ordered) {
         const level = await this.applyInTransaction(tx, { ...item, storeId }, write.audit).catch(
-          (error: unknown) => {
-            if (error instanceof DomainError) Object.assign(error.details, { itemIndex: index });
-            throw error;
-          },
+          withItemIndex(index),
         );
         results[index] = { index, ...level };
       }
@@ -163,7 +160,7 @@ export class StockService {
     const change = { ...fields, storeId };
     const identity = { index, productId: item.productId, storeId };
     const apply = (itemAudit: AuditContext, claim?: IdempotencyClaim) =>
-      this.runClaimed(claim, (tx) => this.applyInTransaction(tx, change, itemAudit));
+      this.idempotency.runClaimed(claim, (tx) => this.applyInTransaction(tx, change, itemAudit));
     try {
       if (!key) return { ...identity, ...(await apply(audit)) };
       // A failed item is not remembered: a retried batch tries it again, but never re-applies a success.
@@ -180,14 +177,6 @@ export class StockService {
         error: itemErrorOf(error),
       };
     }
-  }
-
-  /** Runs the work in one transaction that also claims and completes the idempotency key, if any. */
-  private runClaimed<T>(
-    claim: IdempotencyClaim | undefined,
-    work: (tx: EntityManager) => Promise<T>,
-  ): Promise<T> {
-    return claim ? this.idempotency.runInTransaction(claim, work) : this.unitOfWork.run(work);
   }
 
   /** Applies one change inside the caller's transaction; a refusal (DomainError) changes nothing. */
@@ -233,6 +222,14 @@ export class StockService {
     }
     return verdict === 'create-level' ? this.levels.createLevel(tx, change, audit) : undefined;
   }
+}
+
+/** Rethrows a refusal of one item of a request, naming the item's position in it. */
+export function withItemIndex(index: number): (error: unknown) => never {
+  return (error) => {
+    if (error instanceof DomainError) Object.assign(error.details, { itemIndex: index });
+    throw error;
+  };
 }
 
 function batchResult(storeId: string, atomic: boolean, results: BatchItemResult[]): BatchResult {

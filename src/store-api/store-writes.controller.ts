@@ -1,7 +1,18 @@
-import { Body, Controller, HttpCode, HttpStatus, Post, Res, UseInterceptors } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  HttpCode,
+  HttpStatus,
+  Param,
+  Post,
+  Res,
+  UseInterceptors,
+} from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { ApiAcceptedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiAuthenticated, ApiIdempotent, ApiProblems } from '../common/http/api-docs.decorators';
+import { ReservationIdParam } from '../common/dto/id-fields';
+import { ReservationWriteResultDto } from '../common/dto/reservation.responses';
 import { StockUpdateResultDto } from '../common/dto/stock-level.responses';
 import { StockUpdateBodyPipe } from '../common/dto/stock-update-body.pipe';
 import { ApiStockUpdateBody } from '../common/dto/stock-update.api-docs';
@@ -93,5 +104,33 @@ export class StoreWritesController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     return answered(reply, await this.writes.submitUpdate(body, write));
+  }
+
+  @Post('reservations/:reservationId/commit')
+  @HttpCode(HttpStatus.OK)
+  @ClaimedInTransaction()
+  @ApiOperation({
+    summary: 'Hand over a reservation at the counter: central commits it',
+    description:
+      'Forwarded to central’s POST /v1/reservations/{id}/commit with the Idempotency-Key (one is generated when none is given and reused on every retry); central’s answer comes back unchanged and its levels show in this store’s reads at once. ' +
+      'Only central holds reservations: with central unreachable the commit is refused (503 central_unavailable), never guessed.',
+  })
+  @ApiOkResponse({ type: ReservationWriteResultDto })
+  @ApiIdempotent()
+  @ApiProblems(
+    [400, 'validation_failed'],
+    [403, 'forbidden (another store’s reservation)'],
+    [404, 'reservation_not_found'],
+    [409, 'reservation_expired (with expiresAt), reservation_not_active (with reservationStatus)'],
+    [
+      503,
+      'central_unavailable (not committed; with reason), outcome_unknown (may have been committed: retry with the Idempotency-Key it names)',
+    ],
+  )
+  commitReservation(
+    @Param('reservationId', ReservationIdParam) reservationId: string,
+    @Write() write: WriteContext,
+  ) {
+    return this.writes.commitReservation(reservationId, write);
   }
 }

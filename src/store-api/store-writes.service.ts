@@ -6,6 +6,7 @@ import {
   MovementKind,
   type PendingSale,
   type PendingStockChange,
+  type ReservationWriteResult,
   type SingleStockUpdate,
   type StockUpdateRequest,
   type StockWriteResult,
@@ -64,6 +65,20 @@ export class StoreWritesService {
     const use = this.allotmentUseOf(update);
     if (use) return this.write(use, update, write);
     return this.forward(update, write);
+  }
+
+  /**
+   * A pickup at this store's counter: only central holds reservations, so the commit is
+   * forwarded like any write central decides (same key on every attempt, outcome_unknown when
+   * an attempt may have landed); its levels show in the replica at once.
+   */
+  async commitReservation(
+    reservationId: string,
+    write: WriteContext,
+  ): Promise<ReservationWriteResult> {
+    assertMayWriteStore(write.principal, this.node.storeId);
+    if (write.claim) await this.idempotency.claimNow(write.claim);
+    return this.gateway.commitReservation(reservationId, forwardingContextOf(write));
   }
 
   /**

@@ -146,10 +146,30 @@ export class CentralClient {
     context: ForwardingContext,
     signal?: AbortSignal,
   ): Promise<unknown> {
+    return this.postForwarded('/v1/inventory/updates', body, context, signal);
+  }
+
+  /** One attempt of a reservation's commit (a pickup at this store's counter). */
+  postReservationCommit(
+    reservationId: string,
+    context: ForwardingContext,
+    signal?: AbortSignal,
+  ): Promise<unknown> {
+    const path = `/v1/reservations/${encodeURIComponent(reservationId)}/commit`;
+    return this.postForwarded(path, undefined, context, signal);
+  }
+
+  /** A caller's write, under its scoped key and on its behalf; answers central's body. */
+  private postForwarded(
+    path: string,
+    body: unknown,
+    context: ForwardingContext,
+    signal: AbortSignal | undefined,
+  ): Promise<unknown> {
     return this.call(
       {
         method: 'POST',
-        path: '/v1/inventory/updates',
+        path,
         timeoutMs: this.config.forwardTimeoutMs,
         body,
         headers: {

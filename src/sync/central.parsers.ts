@@ -11,6 +11,9 @@ import {
   type OutboxReport,
   type OutboxPushResult,
   type ProductChangedPayload,
+  type ReservationItem,
+  ReservationStatus,
+  type ReservationWriteResult,
   type SnapshotRecord,
   type StockLevel,
   type StockWriteResult,
@@ -111,6 +114,8 @@ function levelChangedOf(source: Json): LevelChangedPayload {
     kind: oneOf(MOVEMENT_KINDS, source, 'kind'),
     delta: integerOf(source, 'delta'),
     allotmentDelta: integerOf(source, 'allotmentDelta'),
+    // Events written before reservations existed carry none: nothing was reserved then.
+    reservedDelta: source.reservedDelta === undefined ? 0 : integerOf(source, 'reservedDelta'),
   };
 }
 
@@ -292,6 +297,29 @@ function outboxEntryResultOf(value: unknown): OutboxEntryResult {
     applied: true,
     level: { ...levelOf(level), applied: trueOf(level, 'applied') },
     ...replayedOf(entry),
+  };
+}
+
+const RESERVATION_STATUSES = Object.values(ReservationStatus);
+
+function reservationItemOf(value: unknown): ReservationItem {
+  const item = objectOf(value, 'a reservation item');
+  return { productId: stringOf(item, 'productId'), quantity: integerOf(item, 'quantity') };
+}
+
+/** Central's answer to a write of a reservation (a forwarded commit): the hold and its levels. */
+export function parseReservationWriteResult(body: unknown): ReservationWriteResult {
+  const result = objectOf(body, 'a reservation result');
+  return {
+    reservationId: stringOf(result, 'reservationId'),
+    storeId: stringOf(result, 'storeId'),
+    status: oneOf(RESERVATION_STATUSES, result, 'status'),
+    items: arrayOf(result, 'items').map(reservationItemOf),
+    reference: nullableStringOf(result, 'reference'),
+    createdAt: stringOf(result, 'createdAt'),
+    expiresAt: stringOf(result, 'expiresAt'),
+    endedAt: nullableStringOf(result, 'endedAt'),
+    levels: arrayOf(result, 'levels').map((level) => levelOf(objectOf(level, 'a level'))),
   };
 }
 

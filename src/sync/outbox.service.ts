@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import { Counter } from 'prom-client';
-import { UnitOfWork } from '../database/unit-of-work';
 import { IdempotencyKeyReusedError } from '../idempotency/idempotency.errors';
 import { EntityManager } from 'typeorm';
 import { DomainError, ErrorKind } from '../common/errors/domain.error';
@@ -38,7 +37,6 @@ export type LocalOutcome =
 export class OutboxService {
   constructor(
     private readonly node: StoreNode,
-    private readonly unitOfWork: UnitOfWork,
     private readonly outbox: OutboxRepository,
     private readonly wakeUp: OutboxWakeUp,
     private readonly idempotency: IdempotencyService,
@@ -110,9 +108,7 @@ export class OutboxService {
       throw new NotCoveredError(await this.outbox.remaining(entry.storeId, entry.productId, tx));
     };
     try {
-      const pending = await (claim
-        ? this.idempotency.runInTransaction(claim, work)
-        : this.unitOfWork.run(work));
+      const pending = await this.idempotency.runClaimed(claim, work);
       if (made) {
         this.uses.inc({ store_id: base.storeId, kind: base.kind });
         this.wakeUp.now();

@@ -1,4 +1,4 @@
-import type { StockUpdateRequest, StockWriteResult } from '../contract';
+import type { ReservationWriteResult, StockUpdateRequest, StockWriteResult } from '../contract';
 import type { ForwardingContext } from './central.client';
 
 /**
@@ -10,4 +10,10 @@ export abstract class StockWriteGateway {
     update: StockUpdateRequest,
     context: ForwardingContext,
   ): Promise<StockWriteResult>;
+
+  /** A reservation's commit: only central holds reservations. */
+  abstract commitReservation(
+    reservationId: string,
+    context: ForwardingContext,
+  ): Promise<ReservationWriteResult>;
 }

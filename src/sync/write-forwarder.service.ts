@@ -1,8 +1,14 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { CentralCircuit, ForwardAttempts } from './central-circuit';
 import { CentralClient, ForwardingContext } from './central.client';
-import type { StockUpdateRequest, StockWriteResult } from '../contract';
-import { appliedLevelsOf, parseStockWriteResult } from './central.parsers';
+import type { ReservationWriteResult, StockUpdateRequest, StockWriteResult } from '../contract';
+import {
+  appliedLevelsOf,
+  parseReservationWriteResult,
+  parseStockWriteResult,
+  type ReplicaLevel,
+  replicaLevelOf,
+} from './central.parsers';
 import { CentralLink } from './central-link';
 import { ReplicaService } from './replica.service';
 import { StockWriteGateway } from './stock-write.gateway';
@@ -32,15 +38,29 @@ export class WriteForwarder extends StockWriteGateway {
    * central; when one may have and none got a definite answer, says outcome_unknown.
    */
   async submit(update: StockUpdateRequest, context: ForwardingContext): Promise<StockWriteResult> {
+    const answer = await this.forward(context, () => this.central.postStockUpdate(update, context));
+    await this.applyLocally(() => appliedLevelsOf(parseStockWriteResult(answer)));
+    return answer as StockWriteResult;
+  }
+
+  /** The same guarantees for a reservation's commit; its levels show in the replica at once. */
+  async commitReservation(
+    reservationId: string,
+    context: ForwardingContext,
+  ): Promise<ReservationWriteResult> {
+    const answer = await this.forward(context, () =>
+      this.central.postReservationCommit(reservationId, context),
+    );
+    await this.applyLocally(() => parseReservationWriteResult(answer).levels.map(replicaLevelOf));
+    return answer as ReservationWriteResult;
+  }
+
+  private async forward(context: ForwardingContext, attempt: () => Promise<unknown>) {
     // Checked before the circuit: a cut link is no evidence about central's health.
     this.link.assertOnline();
     const attempts: ForwardAttempts = { mayHaveApplied: false };
-    let answer: unknown;
     try {
-      answer = await this.circuit.execute(
-        () => this.central.postStockUpdate(update, context),
-        attempts,
-      );
+      return await this.circuit.execute(attempt, attempts);
     } catch (error) {
       // Central's refusal under this key is final: had an earlier attempt been applied, central
       // would have replayed it instead.
@@ -50,14 +70,12 @@ export class WriteForwarder extends StockWriteGateway {
         error instanceof Error ? error.message : String(error),
       );
     }
-    await this.applyLocally(answer);
-    return answer as StockWriteResult;
   }
 
   /** Central has committed: a local failure must not turn that into an error (the feed repairs it). */
-  private async applyLocally(answer: unknown): Promise<void> {
+  private async applyLocally(levelsOf: () => ReplicaLevel[]): Promise<void> {
     try {
-      await this.replica.applyLevels(appliedLevelsOf(parseStockWriteResult(answer)));
+      await this.replica.applyLevels(levelsOf());
     } catch (error) {
       this.logger.warn(
         `Could not apply central's answer to the replica; the feed will bring it: ${String(error)}`,

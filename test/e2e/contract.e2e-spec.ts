@@ -76,6 +76,7 @@ describe('central ↔ store contract', () => {
       kind: 'receive',
       delta: 9,
       allotmentDelta: 0,
+      reservedDelta: 0,
     });
     const deleted = events.find((event) => event.type === EventType.ProductDeleted)!;
     expect(deleted.data).toMatchObject({ productId: P2, price: '3.10', deleted: true });

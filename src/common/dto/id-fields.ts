@@ -4,6 +4,8 @@ import { IsOptional, IsString, Matches } from 'class-validator';
 import {
   PRODUCT_ID_EXAMPLE,
   PRODUCT_ID_PATTERN,
+  RESERVATION_ID_EXAMPLE,
+  RESERVATION_ID_PATTERN,
   STORE_ID_EXAMPLE,
   STORE_ID_PATTERN,
 } from '../../contract';
@@ -44,3 +46,8 @@ export const StoreIdField = (options: IdFieldOptions = {}) =>
 /** Path parameters: the same patterns, answering validation_failed naming the parameter. */
 export const ProductIdParam = PatternParamPipe('productId', PRODUCT_ID_PATTERN, PRODUCT_ID_EXAMPLE);
 export const StoreIdParam = PatternParamPipe('storeId', STORE_ID_PATTERN, STORE_ID_EXAMPLE);
+export const ReservationIdParam = PatternParamPipe(
+  'reservationId',
+  RESERVATION_ID_PATTERN,
+  RESERVATION_ID_EXAMPLE,
+);

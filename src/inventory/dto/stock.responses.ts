@@ -35,6 +35,11 @@ export class MovementDto {
   @ApiProperty({ example: 'sale' }) kind: string;
   @ApiProperty({ example: -1 }) delta: number;
   @ApiProperty({ example: 11 }) onHandAfter: number;
+  @ApiProperty({
+    example: 0,
+    description: 'The change of the reserved units (a reservation’s hold, commit or release).',
+  })
+  reservedDelta: number;
   @ApiProperty({ example: 2 }) reservedAfter: number;
   @ApiProperty({ example: 8 }) versionAfter: number;
   @ApiProperty({
@@ -44,6 +49,12 @@ export class MovementDto {
   allotmentDelta: number;
   @ApiProperty({ example: 3 }) allotmentAfter: number;
   @ApiProperty({ type: String, nullable: true, example: 'POS-4711' }) reference: string | null;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'The reservation whose hold this movement made or ended.',
+  })
+  reservationId: string | null;
   @ApiProperty({ type: String, nullable: true }) note: string | null;
   @ApiProperty({
     example: 'store-s1:3f2a9c1b0d',
