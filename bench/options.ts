@@ -6,6 +6,7 @@ export const SCENARIOS = [
   'writes-spread',
   'writes-hot',
   'batch-writes',
+  'reservations',
   'propagation',
   'allotment-sales',
   'limit',
@@ -24,6 +25,8 @@ export interface BenchOptions {
   propagationRate: number;
   /** Sales made while cut whose drain to central allotment-sales times. */
   outboxEntries: number;
+  /** Holds made to expire at once, whose release the reservations scenario times. */
+  sweepHolds: number;
   resultsPath: string;
   /** Where the Markdown table goes; undefined leaves the docs alone (smoke runs). */
   docsPath?: string;
@@ -43,6 +46,7 @@ const USAGE = `Usage: npm run bench -- [options]
   --products N        catalog size (default 10000)
   --rate N            writes/s of the paced scenarios: propagation, allotment-sales (default 500)
   --outbox-entries N  sales made while cut whose drain allotment-sales times (default 10000)
+  --sweep-holds N     holds expiring at once whose release reservations times (default 10000)
   --results PATH      JSON results (default bench/results/latest.json)
   --docs PATH         Markdown report to update (default docs/benchmarks.md)
   --no-docs           do not touch any Markdown report
@@ -61,6 +65,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       products: { type: 'string', default: '10000' },
       rate: { type: 'string', default: '500' },
       'outbox-entries': { type: 'string', default: '10000' },
+      'sweep-holds': { type: 'string', default: '10000' },
       results: { type: 'string', default: 'bench/results/latest.json' },
       docs: { type: 'string', default: 'docs/benchmarks.md' },
       'no-docs': { type: 'boolean', default: false },
@@ -78,6 +83,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     products: integerOf('--products', values.products, 100),
     propagationRate: integerOf('--rate', values.rate, 1),
     outboxEntries: integerOf('--outbox-entries', values['outbox-entries'], 1),
+    sweepHolds: integerOf('--sweep-holds', values['sweep-holds'], 1),
     resultsPath: values.results,
     docsPath: values['no-docs'] ? undefined : values.docs,
     cpuProfileDir: values['cpu-prof'],

@@ -11,6 +11,7 @@ import type { BenchRow } from './results';
 import { allotmentSales } from './scenarios/allotment-sales';
 import { propagation } from './scenarios/propagation';
 import { readsCentral, readsStore } from './scenarios/reads';
+import { reservations } from './scenarios/reservations';
 import { Figures, NotRunError, RunContext, Scenario } from './scenarios/scenario';
 import { batchWrites, writesHot, writesSpread } from './scenarios/writes';
 import { log } from './system/bench-system';
@@ -31,6 +32,8 @@ const PLAN: Step[] = [
   { scenario: writesHot },
   { limit: pgbenchBatch, servesScenarios: ['batch-writes'] },
   { scenario: batchWrites },
+  // After writes-spread: its writes/s is what a cart's two writes are compared with.
+  { scenario: reservations },
   { scenario: propagation },
   // Last: the allotments it grants are released after it, which would disturb what follows.
   { scenario: allotmentSales },

@@ -20,8 +20,8 @@ export interface LoadSpec {
   connectionRate?: number;
   /** Called for every request (autocannon's setupRequest), so each can differ (key, product). */
   plan: (context: RequestContext) => PlannedRequest;
-  /** Called as each response completes, in the order they arrive. */
-  onResponse?: (status: number, context: RequestContext) => void;
+  /** Called as each response completes, in the order they arrive, with its body. */
+  onResponse?: (status: number, context: RequestContext, body: string) => void;
 }
 
 export interface LoadOutcome {
@@ -52,7 +52,7 @@ export function runLoad(spec: LoadSpec): Promise<LoadOutcome> {
             onResponse: (status, body, context) => {
               increment(statusCounts, String(status));
               if (status >= 300) increment(errors, `${status} ${problemCodeOf(body)}`);
-              spec.onResponse?.(status, context as RequestContext);
+              spec.onResponse?.(status, context as RequestContext, body);
             },
           },
         ],

@@ -5,20 +5,27 @@ import { type Reservation, type ReservationItem, ReservationStatus } from '../co
 
 /**
  * A hold's status as of now: an active one past its expiry no longer holds (a commit is refused,
- * and the sweeper is about to release it), so it reads as expired.
+ * and the sweeper is about to release it), so it reads as expired, ended at its expiry.
  */
 const EFFECTIVE_STATUS = `CASE WHEN r.status = 'active' AND r.expires_at <= now()
                             THEN 'expired' ELSE r.status END`;
 
-const RESERVATION_VIEW = `
-  SELECT r.id, r.seq, r.store_id, ${EFFECTIVE_STATUS} AS status, r.reference, r.created_at,
-         r.expires_at,
-         CASE WHEN r.status = 'active' AND r.expires_at <= now() THEN r.expires_at
-              ELSE r.ended_at END AS ended_at,
-         (SELECT json_agg(json_build_object('productId', i.product_id, 'quantity', i.quantity)
-                          ORDER BY i.product_id COLLATE "C")
-          FROM reservation_items i WHERE i.reservation_id = r.id) AS items
-  FROM reservations r`;
+/** A reservation's answer, read from `reservations r` (a query or an UPDATE's RETURNING). */
+const RESERVATION_COLUMNS = `
+  r.id, r.seq, r.store_id, ${EFFECTIVE_STATUS} AS status, r.reference, r.created_at, r.expires_at,
+  CASE WHEN r.status = 'active' AND r.expires_at <= now() THEN r.expires_at ELSE r.ended_at END AS ended_at,
+  (SELECT json_agg(json_build_object('productId', i.product_id, 'quantity', i.quantity)
+                   ORDER BY i.product_id COLLATE "C")
+   FROM reservation_items i WHERE i.reservation_id = r.id) AS items`;
+
+/**
+ * Only an active hold that has not expired changes; a store key only its own store's. The
+ * UPDATE waits for the row lock of whoever else is ending or extending the hold (the sweeper
+ * takes no row another holds: SKIP LOCKED) and then re-checks this on the row as they left it,
+ * so exactly one of them ends it.
+ */
+const STILL_HOLDING = `r.id = $1 AND r.status = 'active' AND r.expires_at > now()
+                       AND ($2::text IS NULL OR r.store_id = $2)`;
 
 interface ReservationRow {
   id: string;
@@ -30,15 +37,6 @@ interface ReservationRow {
   expires_at: Date;
   ended_at: Date | null;
   items: ReservationItem[] | null;
-}
-
-/** The reservation's row as a commit or release finds it, locked. */
-export interface LockedReservation {
-  storeId: string;
-  status: ReservationStatus;
-  expiresAt: string;
-  /** Past its expiry (by the database's clock): no longer holds, whatever the status says. */
-  due: boolean;
 }
 
 export interface ReservationFilter {
@@ -57,71 +55,80 @@ export interface StoreHolds {
 export class ReservationRepository {
   constructor(private readonly unitOfWork: UnitOfWork) {}
 
-  /** A new active hold; undefined when the store does not exist. */
-  async insert(
+  /**
+   * A new active hold with its items; undefined when the store does not exist. Items of unknown
+   * products are left out: the hold of each item refuses them (product_not_found), undoing this.
+   */
+  async create(
     tx: EntityManager,
-    hold: { storeId: string; reference?: string; actor: string; ttlSeconds: number },
-  ): Promise<string | undefined> {
-    const rows: { id: string }[] = await tx.query(
-      `INSERT INTO reservations (store_id, reference, actor, expires_at)
-       SELECT $1, $2, $3, now() + make_interval(secs => $4::int)
-       WHERE EXISTS (SELECT 1 FROM stores WHERE id = $1)
-       RETURNING id`,
-      [hold.storeId, hold.reference ?? null, hold.actor, hold.ttlSeconds],
+    hold: {
+      storeId: string;
+      items: ReservationItem[];
+      reference?: string;
+      actor: string;
+      ttlSeconds: number;
+    },
+  ): Promise<Reservation | undefined> {
+    const rows: ReservationRow[] = await tx.query(
+      `WITH r AS (
+         INSERT INTO reservations (store_id, reference, actor, expires_at)
+         SELECT $1, $2, $3, now() + make_interval(secs => $4::int)
+         WHERE EXISTS (SELECT 1 FROM stores WHERE id = $1)
+         RETURNING *
+       ), item AS (
+         INSERT INTO reservation_items (reservation_id, product_id, quantity)
+         SELECT r.id, i.product_id, i.quantity
+         FROM r, unnest($5::text[], $6::int[]) AS i(product_id, quantity)
+         WHERE EXISTS (SELECT 1 FROM products p WHERE p.id = i.product_id)
+       )
+       SELECT id, seq, store_id, status, reference, created_at, expires_at, ended_at,
+              NULL::json AS items
+       FROM r`,
+      [
+        hold.storeId,
+        hold.reference ?? null,
+        hold.actor,
+        hold.ttlSeconds,
+        hold.items.map((item) => item.productId),
+        hold.items.map((item) => item.quantity),
+      ],
     );
-    return rows[0]?.id;
-  }
-
-  async insertItems(
-    tx: EntityManager,
-    reservationId: string,
-    items: ReservationItem[],
-  ): Promise<void> {
-    await tx.query(
-      `INSERT INTO reservation_items (reservation_id, product_id, quantity)
-       SELECT $1, product_id, quantity FROM unnest($2::text[], $3::int[]) AS i(product_id, quantity)`,
-      [reservationId, items.map((item) => item.productId), items.map((item) => item.quantity)],
-    );
+    return rows[0] && { ...reservationOf(rows[0]), items: hold.items };
   }
 
   /**
-   * Locks the reservation's row: a commit, release or extension and the sweeper's expiry each
-   * take it first, so exactly one of them ends the hold. Waits while another holds it (the
-   * sweeper skips rows others hold, and never waits for one).
+   * Ends a hold that still holds (committed or released): the answer as it now is, or
+   * undefined when it did not hold any more (or is another store's, for `onlyStore`).
    */
-  async lock(tx: EntityManager, reservationId: string): Promise<LockedReservation | undefined> {
-    const rows: { store_id: string; status: ReservationStatus; expires_at: Date; due: boolean }[] =
-      await tx.query(
-        `SELECT store_id, status, expires_at, expires_at <= now() AS due
-         FROM reservations WHERE id = $1 FOR UPDATE`,
-        [reservationId],
-      );
-    const row = rows[0];
-    return (
-      row && {
-        storeId: row.store_id,
-        status: row.status,
-        expiresAt: row.expires_at.toISOString(),
-        due: row.due,
-      }
+  async end(
+    tx: EntityManager,
+    reservationId: string,
+    status: ReservationStatus.Committed | ReservationStatus.Released,
+    onlyStore: string | undefined,
+  ): Promise<Reservation | undefined> {
+    const [rows]: [ReservationRow[], number] = await tx.query(
+      `UPDATE reservations r SET status = $3, ended_at = now()
+       WHERE ${STILL_HOLDING}
+       RETURNING ${RESERVATION_COLUMNS}`,
+      [reservationId, onlyStore ?? null, status],
     );
+    return rows[0] && reservationOf(rows[0]);
   }
 
-  /** Ends a locked, active reservation (committed or released). */
-  async end(tx: EntityManager, reservationId: string, status: ReservationStatus): Promise<void> {
-    await tx.query(
-      `UPDATE reservations SET status = $2, ended_at = now() WHERE id = $1 AND status = 'active'`,
-      [reservationId, status],
+  /** Moves the expiry of a hold that still holds to `ttlSeconds` from now; as `end`. */
+  async extend(
+    tx: EntityManager,
+    reservationId: string,
+    ttlSeconds: number,
+    onlyStore: string | undefined,
+  ): Promise<Reservation | undefined> {
+    const [rows]: [ReservationRow[], number] = await tx.query(
+      `UPDATE reservations r SET expires_at = now() + make_interval(secs => $3::int)
+       WHERE ${STILL_HOLDING}
+       RETURNING ${RESERVATION_COLUMNS}`,
+      [reservationId, onlyStore ?? null, ttlSeconds],
     );
-  }
-
-  /** Moves a locked, active reservation's expiry to `ttlSeconds` from now. */
-  async extend(tx: EntityManager, reservationId: string, ttlSeconds: number): Promise<void> {
-    await tx.query(
-      `UPDATE reservations SET expires_at = now() + make_interval(secs => $2::int)
-       WHERE id = $1 AND status = 'active'`,
-      [reservationId, ttlSeconds],
-    );
+    return rows[0] && reservationOf(rows[0]);
   }
 
   /**
@@ -148,7 +155,7 @@ export class ReservationRepository {
 
   async find(reservationId: string, tx?: EntityManager): Promise<Reservation | undefined> {
     const rows: ReservationRow[] = await (tx ?? this.unitOfWork.manager).query(
-      `${RESERVATION_VIEW} WHERE r.id = $1`,
+      `SELECT ${RESERVATION_COLUMNS} FROM reservations r WHERE r.id = $1`,
       [reservationId],
     );
     return rows[0] && reservationOf(rows[0]);
@@ -161,7 +168,7 @@ export class ReservationRepository {
     limit: number,
   ): Promise<(Reservation & { seq: string })[]> {
     const rows: ReservationRow[] = await this.unitOfWork.manager.query(
-      `${RESERVATION_VIEW}
+      `SELECT ${RESERVATION_COLUMNS} FROM reservations r
        WHERE ($1::text IS NULL OR r.store_id = $1)
          AND ($2::text IS NULL OR ${EFFECTIVE_STATUS} = $2)
          AND ($3::text IS NULL OR r.reference = $3)

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import { Counter } from 'prom-client';
 import { EntityManager } from 'typeorm';
-import { assertMayWriteStore, type Principal } from '../common/auth/principal';
+import { assertMayWriteStore, type Principal, Role } from '../common/auth/principal';
 import { StoreNotFoundError } from '../common/errors/not-found.errors';
 import type { AuditContext } from '../common/http/audit-context';
 import { decodeCursor, type Page, toPage } from '../common/pagination/cursor';
@@ -61,16 +61,16 @@ export class ReservationsService {
     const { storeId, items, reference } = request;
     assertMayWriteStore(write.principal, storeId);
     const result = await this.idempotency.runClaimed(write.claim, async (tx) => {
-      const reservationId = await this.reservations.insert(tx, {
+      const reservation = await this.reservations.create(tx, {
         storeId,
+        items: [...items].sort(byProductId),
         reference,
         actor: write.audit.actor,
         ttlSeconds: request.ttlSeconds ?? this.defaultTtlSeconds,
       });
-      if (!reservationId) throw new StoreNotFoundError(storeId);
-      const levels = await this.hold(tx, { ...request, reservationId }, write.audit);
-      await this.reservations.insertItems(tx, reservationId, items);
-      return this.resultOf(tx, reservationId, levels);
+      if (!reservation) throw new StoreNotFoundError(storeId);
+      const levels = await this.hold(tx, reservation, write.audit);
+      return { ...reservation, levels };
     });
     this.transitions.inc({ event: ReservationEvent.Created });
     return result;
@@ -97,9 +97,9 @@ export class ReservationsService {
     write: WriteContext,
   ): Promise<Reservation> {
     return this.idempotency.runClaimed(write.claim, async (tx) => {
-      await this.lockActive(tx, reservationId, write.principal);
-      await this.reservations.extend(tx, reservationId, ttlSeconds);
-      return (await this.reservations.find(reservationId, tx))!;
+      const onlyStore = storeLimitOf(write.principal);
+      const extended = await this.reservations.extend(tx, reservationId, ttlSeconds, onlyStore);
+      return extended ?? this.refusal(tx, reservationId, write.principal);
     });
   }
 
@@ -131,11 +131,12 @@ export class ReservationsService {
    */
   private async hold(
     tx: EntityManager,
-    request: CreateReservationRequest & { reservationId: string },
+    reservation: Reservation,
     audit: AuditContext,
   ): Promise<StockLevel[]> {
-    const { storeId, reservationId, reference } = request;
-    const ordered = request.items.map((item, index) => ({ ...item, index })).sort(byProductId);
+    const { storeId, reservationId } = reservation;
+    const reference = reservation.reference ?? undefined;
+    const ordered = reservation.items.map((item, index) => ({ ...item, index })).sort(byProductId);
     const levels: StockLevel[] = [];
     for (const { productId, quantity, index } of ordered) {
       const change = {
@@ -161,38 +162,39 @@ export class ReservationsService {
     write: WriteContext,
   ): Promise<ReservationWriteResult> {
     const kind = status === ReservationStatus.Committed ? MovementKind.Sale : MovementKind.Release;
+    const onlyStore = storeLimitOf(write.principal);
     return this.idempotency.runClaimed(write.claim, async (tx) => {
-      await this.lockActive(tx, reservationId, write.principal);
-      await this.reservations.end(tx, reservationId, status);
+      const ended = await this.reservations.end(tx, reservationId, status, onlyStore);
+      if (!ended) return this.refusal(tx, reservationId, write.principal);
       const levels = await this.levels.settleHolds(tx, [reservationId], kind, write.audit);
-      return this.resultOf(tx, reservationId, levels);
+      return { ...ended, levels: levels.sort(byProductId) };
     });
   }
 
-  /** Locks the reservation and checks it still holds: the caller may then end or extend it. */
-  private async lockActive(
+  /**
+   * Why a hold could not be ended or extended: it does not exist, is another store's, has
+   * expired, or has ended. Read after the refused UPDATE, which saw the row as whoever held it
+   * left it; an ended or expired hold never holds again, so this reads the same.
+   */
+  private async refusal(
     tx: EntityManager,
     reservationId: string,
     principal: Principal,
-  ): Promise<void> {
-    const reservation = await this.reservations.lock(tx, reservationId);
+  ): Promise<never> {
+    const reservation = await this.reservations.find(reservationId, tx);
     if (!reservation) throw new ReservationNotFoundError(reservationId);
     assertMayWriteStore(principal, reservation.storeId);
-    const { status, due, expiresAt } = reservation;
-    if (status === ReservationStatus.Expired || (status === ReservationStatus.Active && due)) {
-      throw new ReservationExpiredError(reservationId, expiresAt);
+    if (reservation.status === ReservationStatus.Expired) {
+      throw new ReservationExpiredError(reservationId, reservation.expiresAt);
     }
-    if (status !== ReservationStatus.Active) {
-      throw new ReservationNotActiveError(reservationId, status);
+    if (reservation.status === ReservationStatus.Active) {
+      throw new Error(`Reservation ${reservationId} holds, yet its update matched no row`);
     }
+    throw new ReservationNotActiveError(reservationId, reservation.status);
   }
+}
 
-  private async resultOf(
-    tx: EntityManager,
-    reservationId: string,
-    levels: StockLevel[],
-  ): Promise<ReservationWriteResult> {
-    const reservation = (await this.reservations.find(reservationId, tx))!;
-    return { ...reservation, levels: [...levels].sort(byProductId) };
-  }
+/** A store key may only end or extend its own store's holds; other keys any. */
+function storeLimitOf(principal: Principal): string | undefined {
+  return principal.role === Role.Store ? principal.storeId : undefined;
 }

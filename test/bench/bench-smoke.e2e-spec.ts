@@ -18,6 +18,7 @@ const SCENARIOS = [
   'writes-spread',
   'writes-hot',
   'batch-writes',
+  'reservations',
   'propagation',
   'allotment-sales',
 ];
@@ -81,6 +82,7 @@ describe('npm run bench (smoke)', () => {
     await runHarness(join(buildDir, 'bench', 'run.js'), [
       ...['--duration', '1', '--warmup', '0', '--products', '200'],
       ...['--connections', '8', '--rate', '100', '--outbox-entries', '300'],
+      ...['--sweep-holds', '300'],
       ...['--no-docs', '--results', resultsPath],
     ]);
     results = JSON.parse(readFileSync(resultsPath, 'utf8')) as BenchResults;
@@ -128,6 +130,13 @@ describe('npm run bench (smoke)', () => {
         });
     }
     if (pgbenchFound) expect(row('writes-spread').ratio).toBeGreaterThan(0);
+  });
+
+  it('timed the release of holds expiring at once', () => {
+    const sweep = (row('reservations').details as { sweep: { holds: number; seconds: number } })
+      .sweep;
+    expect(sweep.holds).toBeGreaterThanOrEqual(300);
+    expect(sweep.seconds).toBeGreaterThan(0);
   });
 
   it('saw every propagated write applied in the three replicas', () => {
