@@ -30,6 +30,27 @@ describe('parseFeedPage', () => {
     expect(() => parseFeedPage(pageOf(broken))).toThrow(/integer onHand/);
   });
 
+  it('reads an event written before reservations as one that reserved nothing', () => {
+    const level = {
+      productId: 'SKU-1',
+      storeId: 'store-s1',
+      onHand: 3,
+      reserved: 0,
+      available: 3,
+      allotment: 0,
+      onlineAvailable: 3,
+      version: 1,
+      updatedAt: envelope.createdAt,
+      kind: 'receive',
+      delta: 3,
+      allotmentDelta: 0,
+    };
+    const old = { ...envelope, type: EventType.StockLevelChanged, data: level };
+    expect(parseFeedPage(pageOf(old)).events[0].data).toMatchObject({ reservedDelta: 0 });
+    const mistyped = { ...old, data: { ...level, reservedDelta: '2' } };
+    expect(() => parseFeedPage(pageOf(mistyped))).toThrow(/integer reservedDelta/);
+  });
+
   it('refuses an event type it does not know, naming it', () => {
     const unknown = { ...envelope, type: 'stock.teleported', data: {} };
     expect(() => parseFeedPage(pageOf(unknown))).toThrow(/unknown type stock.teleported/);

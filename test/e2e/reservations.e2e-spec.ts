@@ -564,6 +564,25 @@ describe('reservations', () => {
     });
   });
 
+  describe('metrics', () => {
+    it('exports active holds and held units per store, and the sweep lag', async () => {
+      const productId = await stocked(5);
+      await reserve([{ productId, quantity: 3 }]);
+      const metrics = await eventually(
+        async () => (await t.http.get('/metrics')).text,
+        (text) => metricValue(text, 'inventory_reservation_held_units{store_id="store-s1"}') >= 3,
+        'the gauges to be refreshed',
+      );
+      expect(
+        metricValue(metrics, 'inventory_reservations_active{store_id="store-s1"}'),
+      ).toBeGreaterThan(0);
+      expect(metrics).toMatch(/^inventory_reservation_sweep_lag_seconds \d/m);
+      expect(metricValue(metrics, 'inventory_reservations_total{event="created"}')).toBeGreaterThan(
+        0,
+      );
+    });
+  });
+
   describe('listing', () => {
     it('pages newest first and filters by store, status and reference', async () => {
       const productId = await stocked(20);
