@@ -4,7 +4,7 @@
  * reach into central's and back; both speak through src/contract/ and share src/common/.
  * Kept in its own file so a test can lint deliberate violations with exactly these rules.
  */
-const CENTRAL = ['events', 'catalog', 'inventory', 'reservations', 'stores', 'admin'];
+const CENTRAL = ['events', 'catalog', 'inventory', 'stores', 'reservations', 'admin'];
 const STORE = ['sync', 'store-api'];
 const PLATFORM = [
   'common',

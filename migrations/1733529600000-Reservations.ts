@@ -30,6 +30,10 @@ export class Reservations1733529600000 implements MigrationInterface {
       `CREATE INDEX reservations_due ON reservations (expires_at) WHERE status = 'active'`,
     );
     await queryRunner.query(`CREATE INDEX reservations_by_store ON reservations (store_id, seq)`);
+    // Listing by status (newest first): the history of ended holds grows without bound.
+    await queryRunner.query(
+      `CREATE INDEX reservations_by_status ON reservations (status, store_id, seq)`,
+    );
     await queryRunner.query(
       `CREATE INDEX reservations_by_reference ON reservations (reference, seq) WHERE reference IS NOT NULL`,
     );

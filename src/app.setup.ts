@@ -59,8 +59,10 @@ export function configureApp(app: NestFastifyApplication, config: AppConfig): vo
     done();
   });
   // After parsing, before the idempotency hook and validation, which would walk the body.
+  // The query string too: its values reach SQL as text, which cannot hold a NUL.
   fastify.addHook('preValidation', (request, _reply, done) => {
-    assertSafeBody(request.body); // a throw here is answered through the problem filter
+    assertSafeBody(request.query); // a throw here is answered through the problem filter
+    assertSafeBody(request.body);
     done();
   });
   closeConnectionsWhenShuttingDown(fastify, config.shutdownGraceMs);

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { CatalogService } from '../catalog/catalog.service';
-import { decodeCursor, Page, toPage } from '../common/pagination/cursor';
+import { decodeCursor, isBigintKey, Page, toPage } from '../common/pagination/cursor';
 import type { Product, StockLevel } from '../contract';
 import { StockLevelRepository } from './stock-level.repository';
 import { MovementRow, StockMovementRepository } from './stock-movement.repository';
@@ -10,9 +10,6 @@ export interface ProductInventory extends Omit<Product, 'createdAt' | 'updatedAt
   levels: Omit<StockLevel, 'productId'>[];
   totals: Pick<StockLevel, 'onHand' | 'reserved' | 'available' | 'allotment' | 'onlineAvailable'>;
 }
-
-/** Ledger cursors carry a movement id (a bigint); anything else would fail in the query. */
-const isMovementId = (key: string) => /^[1-9]\d{0,17}$/.test(key);
 
 export interface PageRequest {
   limit: number;
@@ -80,7 +77,7 @@ export class InventoryQueryService {
     const rows = await this.movements.pageForProduct(
       productId,
       request.storeId,
-      decodeCursor(request.cursor, isMovementId),
+      decodeCursor(request.cursor, isBigintKey),
       request.limit + 1,
     );
     return toPage(

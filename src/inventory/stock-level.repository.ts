@@ -78,11 +78,14 @@ function withLedgerAndEvent(values: MovementValues): string {
            ${values.requestId}, ${values.onBehalfOf}, ${values.allotmentDelta}, allotment,
            ${values.outboxKey}, ${values.reservedDelta}, ${values.reservationId}
     FROM level
+    ORDER BY product_id, store_id, version
   ), event AS (
     INSERT INTO events (type, product_id, store_id, payload, idempotency_key, request_id)
     SELECT '${EventType.StockLevelChanged}', product_id, store_id, ${levelEventJson(values)},
            ${values.idempotencyKey}, ${values.requestId}
     FROM level
+    -- ids in version order per level: the feed serves one level's events in version order
+    ORDER BY product_id, store_id, version
   )`;
 }
 
@@ -160,36 +163,43 @@ const CREATE_LEVEL: PreparedStatement = {
  * No guard is needed: a hold's units are in `reserved` until this statement takes them out
  * (exactly once: the caller ended the reservation's active status in the same transaction), and
  * on_hand - reserved >= allotment holds before and after. The CHECK constraints stand behind it.
- * The caller locked the levels in order first (lockLevelsOfHolds).
+ * The caller locked the levels in order first (lockLevelsOfHolds), before it ended the
+ * reservations.
  */
 const SETTLE_HOLDS: PreparedStatement = {
   name: 'stock-settle-holds',
   text: `
   WITH item AS (
-    SELECT i.product_id, r.store_id, i.quantity, r.id AS reservation_id, r.reference,
-           row_number() OVER w AS nth, sum(i.quantity) OVER w AS units_through
+    SELECT i.product_id, r.store_id, r.id AS reservation_id, r.reference, i.quantity,
+           CASE WHEN $2::text = '${MovementKind.Sale}' THEN i.quantity ELSE 0 END AS sold
     FROM reservations r JOIN reservation_items i ON i.reservation_id = r.id
     WHERE r.id = ANY($1::uuid[])
-    WINDOW w AS (PARTITION BY i.product_id, r.store_id ORDER BY r.id)
+  ), numbered AS (
+    SELECT *, row_number() OVER w AS nth, sum(quantity) OVER w AS units_through,
+           sum(sold) OVER w AS sold_through
+    FROM item
+    WINDOW w AS (PARTITION BY product_id, store_id ORDER BY reservation_id)
   ), total AS (
-    SELECT product_id, store_id, sum(quantity)::int AS units, count(*)::int AS movements
+    SELECT product_id, store_id, sum(quantity)::int AS units, sum(sold)::int AS sold,
+           count(*)::int AS movements
     FROM item GROUP BY product_id, store_id
   ), changed AS (
     UPDATE stock_levels l
-    SET reserved = l.reserved - t.units,
-        on_hand = l.on_hand - CASE WHEN $2::text = '${MovementKind.Sale}' THEN t.units ELSE 0 END,
+    SET reserved = l.reserved - t.units, on_hand = l.on_hand - t.sold,
         version = l.version + t.movements, updated_at = now()
     FROM total t
     WHERE l.product_id = t.product_id AND l.store_id = t.store_id
     RETURNING l.product_id, l.store_id, l.on_hand, l.reserved, l.allotment, l.version,
-              l.updated_at, t.units, t.movements
+              l.updated_at, t.units, t.sold, t.movements
   ), step AS (
-    SELECT i.product_id, i.store_id, i.reservation_id, i.reference, -i.quantity AS reserved_delta,
-           CASE WHEN $2::text = '${MovementKind.Sale}' THEN -i.quantity ELSE 0 END AS delta,
-           c.on_hand + CASE WHEN $2::text = '${MovementKind.Sale}' THEN c.units - i.units_through::int ELSE 0 END AS on_hand,
-           c.reserved + c.units - i.units_through::int AS reserved,
-           c.allotment, c.version - c.movements + i.nth::int AS version, c.updated_at
-    FROM item i JOIN changed c USING (product_id, store_id)
+    -- the level before this statement is (changed + total); each item's step takes its own
+    -- units out of it, after the items before it
+    SELECT n.product_id, n.store_id, n.reservation_id, n.reference, -n.sold AS delta,
+           -n.quantity AS reserved_delta,
+           c.on_hand + c.sold - n.sold_through::int AS on_hand,
+           c.reserved + c.units - n.units_through::int AS reserved,
+           c.allotment, c.version - c.movements + n.nth::int AS version, c.updated_at
+    FROM numbered n JOIN changed c USING (product_id, store_id)
   ), level AS (
     SELECT *, on_hand - reserved AS available, on_hand - reserved - allotment AS online_available
     FROM step
@@ -310,7 +320,8 @@ export class StockLevelRepository {
   }
 
   /**
-   * Ends the holds of reservations whose status the caller just ended in this transaction:
+   * Ends the holds of reservations whose status the caller just ended in this transaction,
+   * after locking their levels (lockLevelsOfHolds):
    * `sale` (committed: the units leave the store) or `release` (released or expired). Returns
    * the levels as they are afterwards.
    */
@@ -321,7 +332,6 @@ export class StockLevelRepository {
     audit: AuditContext,
   ): Promise<StockLevel[]> {
     if (reservationIds.length === 0) return [];
-    await this.lockLevelsOfHolds(tx, reservationIds);
     const rows = await runPrepared<LevelRow>(tx, SETTLE_HOLDS, [
       reservationIds,
       kind,

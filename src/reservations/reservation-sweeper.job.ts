@@ -26,8 +26,10 @@ const SWEEPER_ACTOR = 'system:reservation-expiry';
 /**
  * Releases holds whose time ran out: each batch marks them expired and releases their units
  * (a release movement and a feed event per item) in one transaction. Safe with several central
- * instances: each takes due holds no other transaction holds (SKIP LOCKED), so two sweepers,
- * or a sweeper and a commit, never end the same hold.
+ * instances: each expires only due holds no other transaction holds (SKIP LOCKED) and that are
+ * still active once it holds their levels, so two sweepers, or a sweeper and a commit, never
+ * end the same hold (two sweepers on the same holds queue on their levels, and the second finds
+ * them expired).
  */
 @Injectable()
 export class ReservationSweeper implements OnApplicationShutdown {
@@ -62,8 +64,8 @@ export class ReservationSweeper implements OnApplicationShutdown {
     let expired = 0;
     for (;;) {
       const batch = await this.expireBatch();
-      expired += batch;
-      if (batch < SWEEP_BATCH || this.stopped) return expired;
+      expired += batch.expired;
+      if (batch.due < SWEEP_BATCH || this.stopped) return expired;
     }
   }
 
@@ -92,14 +94,21 @@ export class ReservationSweeper implements OnApplicationShutdown {
     }
   }
 
-  private async expireBatch(): Promise<number> {
+  /**
+   * Levels first, then the reservations, as a commit locks them: the two never wait for each
+   * other in a cycle. A hold a commit got to first is skipped (expireDue) and stays the commit's.
+   */
+  private async expireBatch(): Promise<{ due: number; expired: number }> {
     const audit = { actor: SWEEPER_ACTOR, requestId: `expiry-${randomUUID()}` };
-    const expired = await this.unitOfWork.run(async (tx) => {
-      const ids = await this.reservations.expireDue(tx, SWEEP_BATCH);
-      await this.levels.settleHolds(tx, ids, MovementKind.Release, audit);
-      return ids.length;
+    const batch = await this.unitOfWork.run(async (tx) => {
+      const due = await this.reservations.dueHolds(tx, SWEEP_BATCH);
+      if (due.length === 0) return { due: 0, expired: 0 };
+      await this.levels.lockLevelsOfHolds(tx, due);
+      const expired = await this.reservations.expireDue(tx, due);
+      await this.levels.settleHolds(tx, expired, MovementKind.Release, audit);
+      return { due: due.length, expired: expired.length };
     });
-    if (expired > 0) this.transitions.inc({ event: ReservationEvent.Expired }, expired);
-    return expired;
+    if (batch.expired > 0) this.transitions.inc({ event: ReservationEvent.Expired }, batch.expired);
+    return batch;
   }
 }

@@ -4,28 +4,46 @@ import { UnitOfWork } from '../database/unit-of-work';
 import { type Reservation, type ReservationItem, ReservationStatus } from '../contract';
 
 /**
- * A hold's status as of now: an active one past its expiry no longer holds (a commit is refused,
- * and the sweeper is about to release it), so it reads as expired, ended at its expiry.
+ * Active, but past its expiry: it no longer holds, and the sweeper is about to release it. By
+ * the statement's clock, as STILL_HOLDING: a refusal read after a refused commit sees what the
+ * commit saw.
  */
-const EFFECTIVE_STATUS = `CASE WHEN r.status = 'active' AND r.expires_at <= now()
-                            THEN 'expired' ELSE r.status END`;
+const DUE = `r.status = 'active' AND r.expires_at <= statement_timestamp()`;
 
-/** A reservation's answer, read from `reservations r` (a query or an UPDATE's RETURNING). */
+/**
+ * A reservation's answer, read from `reservations r` (a query or an UPDATE's RETURNING). A due
+ * hold reads as expired, ended at its expiry: a commit or extension would be refused.
+ */
 const RESERVATION_COLUMNS = `
-  r.id, r.seq, r.store_id, ${EFFECTIVE_STATUS} AS status, r.reference, r.created_at, r.expires_at,
-  CASE WHEN r.status = 'active' AND r.expires_at <= now() THEN r.expires_at ELSE r.ended_at END AS ended_at,
+  r.id, r.seq, r.store_id, CASE WHEN ${DUE} THEN 'expired' ELSE r.status END AS status,
+  r.reference, r.created_at, r.expires_at,
+  CASE WHEN ${DUE} THEN r.expires_at ELSE r.ended_at END AS ended_at,
   (SELECT json_agg(json_build_object('productId', i.product_id, 'quantity', i.quantity)
                    ORDER BY i.product_id COLLATE "C")
    FROM reservation_items i WHERE i.reservation_id = r.id) AS items`;
 
 /**
- * Only an active hold that has not expired changes; a store key only its own store's. The
- * UPDATE waits for the row lock of whoever else is ending or extending the hold (the sweeper
- * takes no row another holds: SKIP LOCKED) and then re-checks this on the row as they left it,
+ * Only an active hold that has not expired changes; a store key only its own store's. Checked
+ * against the clock when the UPDATE runs, not when its transaction began: a commit has locked
+ * the hold's levels by then, so nothing it waits for comes after the check (at most an
+ * extension's row lock), and a commit that gets there after the expiry is refused, even if it
+ * was sent before. The UPDATE waits for the row lock of
+ * whoever else is ending or extending the hold and re-checks this on the row as they left it,
  * so exactly one of them ends it.
  */
-const STILL_HOLDING = `r.id = $1 AND r.status = 'active' AND r.expires_at > now()
+const STILL_HOLDING = `r.id = $1 AND r.status = 'active' AND r.expires_at > statement_timestamp()
                        AND ($2::text IS NULL OR r.store_id = $2)`;
+
+/**
+ * The stored statuses a listed status can have, so the filter can use the status index; an
+ * active row is listed as active or expired by its expiry (see RESERVATION_COLUMNS).
+ */
+const STORED_STATUSES: Record<ReservationStatus, ReservationStatus[]> = {
+  [ReservationStatus.Active]: [ReservationStatus.Active],
+  [ReservationStatus.Expired]: [ReservationStatus.Expired, ReservationStatus.Active],
+  [ReservationStatus.Committed]: [ReservationStatus.Committed],
+  [ReservationStatus.Released]: [ReservationStatus.Released],
+};
 
 interface ReservationRow {
   id: string;
@@ -56,35 +74,36 @@ export class ReservationRepository {
   constructor(private readonly unitOfWork: UnitOfWork) {}
 
   /**
-   * A new active hold with its items; undefined when the store does not exist. Items of unknown
-   * products are left out: the hold of each item refuses them (product_not_found), undoing this.
+   * The reservation and its items, once their holds are made (in the same transaction): it is
+   * created, and its time starts, when the units are already held.
    */
-  async create(
+  async insert(
     tx: EntityManager,
     hold: {
+      reservationId: string;
       storeId: string;
       items: ReservationItem[];
       reference?: string;
       actor: string;
       ttlSeconds: number;
     },
-  ): Promise<Reservation | undefined> {
+  ): Promise<Reservation> {
     const rows: ReservationRow[] = await tx.query(
       `WITH r AS (
-         INSERT INTO reservations (store_id, reference, actor, expires_at)
-         SELECT $1, $2, $3, now() + make_interval(secs => $4::int)
-         WHERE EXISTS (SELECT 1 FROM stores WHERE id = $1)
+         INSERT INTO reservations (id, store_id, reference, actor, created_at, expires_at)
+         SELECT $1, $2, $3, $4, t.at, t.at + make_interval(secs => $5::int)
+         FROM (SELECT clock_timestamp() AS at) AS t
          RETURNING *
        ), item AS (
          INSERT INTO reservation_items (reservation_id, product_id, quantity)
          SELECT r.id, i.product_id, i.quantity
-         FROM r, unnest($5::text[], $6::int[]) AS i(product_id, quantity)
-         WHERE EXISTS (SELECT 1 FROM products p WHERE p.id = i.product_id)
+         FROM r, unnest($6::text[], $7::int[]) AS i(product_id, quantity)
        )
        SELECT id, seq, store_id, status, reference, created_at, expires_at, ended_at,
               NULL::json AS items
        FROM r`,
       [
+        hold.reservationId,
         hold.storeId,
         hold.reference ?? null,
         hold.actor,
@@ -93,7 +112,7 @@ export class ReservationRepository {
         hold.items.map((item) => item.quantity),
       ],
     );
-    return rows[0] && { ...reservationOf(rows[0]), items: hold.items };
+    return { ...reservationOf(rows[0]), items: hold.items };
   }
 
   /**
@@ -132,23 +151,33 @@ export class ReservationRepository {
   }
 
   /**
-   * Marks up to `limit` due holds expired and returns their ids; their units are released in
-   * the same transaction (StockLevelRepository.settleHolds). SKIP LOCKED: several central
-   * instances sweep at once without waiting for each other, and a hold a commit has locked is
-   * left to the commit: if it commits, the hold was committed; if it is refused, the next sweep
-   * expires it. Oldest first, so a backlog drains in expiry order. ended_at is the moment the
-   * hold stopped holding, its expiry, not the sweep's.
+   * Up to `limit` due holds, oldest first, unlocked: the sweeper locks their levels (in order,
+   * as a commit does) before it expires them (expireDue).
    */
-  async expireDue(tx: EntityManager, limit: number): Promise<string[]> {
+  async dueHolds(tx: EntityManager, limit: number): Promise<string[]> {
+    const rows: { id: string }[] = await tx.query(
+      `SELECT id FROM reservations WHERE status = 'active' AND expires_at <= now()
+       ORDER BY expires_at LIMIT $1`,
+      [limit],
+    );
+    return rows.map((row) => row.id);
+  }
+
+  /**
+   * Marks those of the holds still due expired and returns their ids; their units are released
+   * in the same transaction (StockLevelRepository.settleHolds). SKIP LOCKED: a hold a commit,
+   * a release or an extension holds is left to it (if it ends the hold, the hold was not due
+   * for it; if not, the next sweep takes it), and of two sweepers only one expires each hold.
+   * ended_at is the moment the hold stopped holding, its expiry, not the sweep's.
+   */
+  async expireDue(tx: EntityManager, reservationIds: string[]): Promise<string[]> {
     const [rows]: [{ id: string }[], number] = await tx.query(
       `UPDATE reservations r SET status = 'expired', ended_at = r.expires_at
        WHERE r.id IN (SELECT id FROM reservations
-                      WHERE status = 'active' AND expires_at <= now()
-                      ORDER BY expires_at
-                      LIMIT $1
+                      WHERE id = ANY($1::uuid[]) AND status = 'active' AND expires_at <= now()
                       FOR UPDATE SKIP LOCKED)
        RETURNING r.id`,
-      [limit],
+      [reservationIds],
     );
     return rows.map((row) => row.id);
   }
@@ -170,13 +199,15 @@ export class ReservationRepository {
     const rows: ReservationRow[] = await this.unitOfWork.manager.query(
       `SELECT ${RESERVATION_COLUMNS} FROM reservations r
        WHERE ($1::text IS NULL OR r.store_id = $1)
-         AND ($2::text IS NULL OR ${EFFECTIVE_STATUS} = $2)
-         AND ($3::text IS NULL OR r.reference = $3)
-         AND ($4::bigint IS NULL OR r.seq < $4)
+         AND ($2::text[] IS NULL OR (r.status = ANY($2::text[])
+              AND CASE WHEN ${DUE} THEN 'expired' ELSE r.status END = $3::text))
+         AND ($4::text IS NULL OR r.reference = $4)
+         AND ($5::bigint IS NULL OR r.seq < $5)
        ORDER BY r.seq DESC
-       LIMIT $5`,
+       LIMIT $6`,
       [
         filter.storeId ?? null,
+        filter.status ? STORED_STATUSES[filter.status] : null,
         filter.status ?? null,
         filter.reference ?? null,
         beforeSeq ?? null,

@@ -21,7 +21,7 @@ const ApiEndProblems = () =>
     [404, 'reservation_not_found'],
     [
       409,
-      'reservation_expired (its time ran out; with expiresAt), reservation_not_active (committed or released already; with status)',
+      'reservation_expired (its time ran out; with expiresAt), reservation_not_active (committed or released already; with reservationStatus)',
     ],
   );
 
@@ -46,6 +46,10 @@ export class ReservationsController {
     [403, 'forbidden (a store key holding another store’s stock)'],
     [404, 'product_not_found, store_not_found (with itemIndex for an item)'],
     [409, 'insufficient_stock (with productId, itemIndex, available, requested)'],
+    [
+      503,
+      'store_offline (the store stopped beating; REMOTE_PURCHASES_WHILE_OFFLINE=allow holds anyway)',
+    ],
   )
   create(@Body() body: CreateReservationDto, @Write() write: WriteContext) {
     return this.reservations.create(body, write);

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { InventoryModule } from '../inventory/inventory.module';
+import { StoresModule } from '../stores/stores.module';
 import { ReservationRepository } from './reservation.repository';
 import { ReservationSweeper } from './reservation-sweeper.job';
 import { ReservationsController } from './reservations.controller';
@@ -8,7 +9,7 @@ import { ReservationsService } from './reservations.service';
 
 /** Holds of stock with a time limit: created, committed, released, and expired by the sweeper. */
 @Module({
-  imports: [InventoryModule],
+  imports: [InventoryModule, StoresModule],
   controllers: [ReservationsController],
   providers: [
     ReservationsService,

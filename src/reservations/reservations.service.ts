@@ -1,16 +1,17 @@
 import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import { Counter } from 'prom-client';
 import { EntityManager } from 'typeorm';
-import { assertMayWriteStore, type Principal, Role } from '../common/auth/principal';
-import { StoreNotFoundError } from '../common/errors/not-found.errors';
+import { assertMayWriteStore, type Principal, storeLimitOf } from '../common/auth/principal';
 import type { AuditContext } from '../common/http/audit-context';
-import { decodeCursor, type Page, toPage } from '../common/pagination/cursor';
+import { decodeCursor, isBigintKey, type Page, toPage } from '../common/pagination/cursor';
 import { AppConfig } from '../config/app-config';
 import {
   type CreateReservationRequest,
   MovementKind,
   type Reservation,
+  type ReservationItem,
   ReservationStatus,
   type ReservationWriteResult,
   type StockLevel,
@@ -20,6 +21,7 @@ import type { WriteContext } from '../idempotency/idempotency.types';
 import { byProductId } from '../inventory/stock-change';
 import { StockLevelRepository } from '../inventory/stock-level.repository';
 import { StockService, withItemIndex } from '../inventory/stock.service';
+import { StoreLivenessService } from '../stores/store-liveness.service';
 import { type ReservationFilter, ReservationRepository } from './reservation.repository';
 import {
   ReservationExpiredError,
@@ -27,9 +29,6 @@ import {
   ReservationNotFoundError,
 } from './reservations.errors';
 import { RESERVATION_TRANSITIONS, ReservationEvent } from './reservations.metrics';
-
-/** Reservation cursors carry a sequence number (a bigint); anything else would fail in the query. */
-const isSequenceNumber = (key: string) => /^[1-9]\d{0,17}$/.test(key);
 
 /**
  * Holds of online units for a cart or a pickup. Each write is one transaction: the reservation's
@@ -47,6 +46,7 @@ export class ReservationsService {
     private readonly levels: StockLevelRepository,
     private readonly stock: StockService,
     private readonly idempotency: IdempotencyService,
+    private readonly liveness: StoreLivenessService,
     config: AppConfig,
     @InjectMetric(RESERVATION_TRANSITIONS) private readonly transitions: Counter<'event'>,
   ) {
@@ -60,16 +60,18 @@ export class ReservationsService {
   ): Promise<ReservationWriteResult> {
     const { storeId, items, reference } = request;
     assertMayWriteStore(write.principal, storeId);
+    // An online order: refused for an offline store unless REMOTE_PURCHASES_WHILE_OFFLINE=allow.
+    await this.liveness.assertMayBuyRemotely(storeId);
+    const reservationId = randomUUID();
     const result = await this.idempotency.runClaimed(write.claim, async (tx) => {
-      const reservation = await this.reservations.create(tx, {
-        storeId,
+      const hold = { reservationId, storeId, reference };
+      const levels = await this.hold(tx, hold, items, write.audit);
+      const reservation = await this.reservations.insert(tx, {
+        ...hold,
         items: [...items].sort(byProductId),
-        reference,
         actor: write.audit.actor,
         ttlSeconds: request.ttlSeconds ?? this.defaultTtlSeconds,
       });
-      if (!reservation) throw new StoreNotFoundError(storeId);
-      const levels = await this.hold(tx, reservation, write.audit);
       return { ...reservation, levels };
     });
     this.transitions.inc({ event: ReservationEvent.Created });
@@ -114,7 +116,7 @@ export class ReservationsService {
   ): Promise<Page<Reservation>> {
     const rows = await this.reservations.page(
       filter,
-      decodeCursor(filter.cursor, isSequenceNumber),
+      decodeCursor(filter.cursor, isBigintKey),
       filter.limit + 1,
     );
     return toPage(
@@ -131,12 +133,16 @@ export class ReservationsService {
    */
   private async hold(
     tx: EntityManager,
-    reservation: Reservation,
+    {
+      reservationId,
+      storeId,
+      reference,
+    }: { reservationId: string; storeId: string; reference?: string },
+    items: ReservationItem[],
     audit: AuditContext,
   ): Promise<StockLevel[]> {
-    const { storeId, reservationId } = reservation;
-    const reference = reservation.reference ?? undefined;
-    const ordered = reservation.items.map((item, index) => ({ ...item, index })).sort(byProductId);
+    // Numbered before they are ordered: a refusal names the item's place in the request.
+    const ordered = items.map((item, index) => ({ ...item, index })).sort(byProductId);
     const levels: StockLevel[] = [];
     for (const { productId, quantity, index } of ordered) {
       const change = {
@@ -164,6 +170,9 @@ export class ReservationsService {
     const kind = status === ReservationStatus.Committed ? MovementKind.Sale : MovementKind.Release;
     const onlyStore = storeLimitOf(write.principal);
     return this.idempotency.runClaimed(write.claim, async (tx) => {
+      // Levels first, then the reservation, in every writer's order (the sweeper's too): the
+      // expiry check then runs when nothing is left to wait for (see STILL_HOLDING).
+      await this.levels.lockLevelsOfHolds(tx, [reservationId]);
       const ended = await this.reservations.end(tx, reservationId, status, onlyStore);
       if (!ended) return this.refusal(tx, reservationId, write.principal);
       const levels = await this.levels.settleHolds(tx, [reservationId], kind, write.audit);
@@ -192,9 +201,4 @@ export class ReservationsService {
     }
     throw new ReservationNotActiveError(reservationId, reservation.status);
   }
-}
-
-/** A store key may only end or extend its own store's holds; other keys any. */
-function storeLimitOf(principal: Principal): string | undefined {
-  return principal.role === Role.Store ? principal.storeId : undefined;
 }

@@ -9,12 +9,14 @@ import {
   expectProblem,
   ledgerInconsistencies,
   metricValue,
+  openDb,
   receive,
   S1,
   S2,
   startCentral,
   stopCentral,
   uniqueKey,
+  waitForLockWaiter,
 } from '../support/e2e';
 import { KEYS, type TestApp } from '../support/test-app';
 
@@ -34,7 +36,23 @@ describe('reservations', () => {
   let db: Client;
 
   beforeAll(async () => {
-    ({ t, db } = await startCentral({ stores: [S1, S2] }));
+    // Holds are online orders: refused for an offline store (REMOTE_PURCHASES_WHILE_OFFLINE),
+    // so both stores beat once and stay online for the whole suite.
+    ({ t, db } = await startCentral({
+      stores: [S1, S2],
+      env: { STORE_OFFLINE_AFTER_MS: '3600000' },
+    }));
+    for (const [storeId, key] of [
+      [S1, KEYS.storeS1],
+      [S2, KEYS.storeS2],
+    ]) {
+      const beat = await t.http.post(
+        `/v1/stores/${storeId}/heartbeat`,
+        { replicaOffset: 0 },
+        { key },
+      );
+      expect(beat.status).toBe(200);
+    }
   });
 
   afterAll(() => stopCentral(t, db));
@@ -147,12 +165,13 @@ describe('reservations', () => {
 
     it('holds every item or none: a short item undoes the others and is named', async () => {
       const [a, b] = [await stocked(5), await stocked(1)];
+      // The short item comes first in the request but last in product order.
       const short = await reserve([
-        { productId: a, quantity: 2 },
         { productId: b, quantity: 2 },
+        { productId: a, quantity: 2 },
       ]);
       expectProblem(short, 409, 'insufficient_stock');
-      expect(short.body).toMatchObject({ productId: b, itemIndex: 1, available: 1, requested: 2 });
+      expect(short.body).toMatchObject({ productId: b, itemIndex: 0, available: 1, requested: 2 });
       expect(await level(a)).toMatchObject({ reserved: 0 });
       expect(await level(b)).toMatchObject({ reserved: 0 });
       const { rows } = await db.query(
@@ -166,11 +185,11 @@ describe('reservations', () => {
     it('answers unknown products and stores with 404', async () => {
       const productId = await stocked(1);
       const missing = await reserve([
+        { productId: 'RES-ZZ-NOPE', quantity: 1 },
         { productId, quantity: 1 },
-        { productId: 'RES-NOPE', quantity: 1 },
       ]);
       expectProblem(missing, 404, 'product_not_found');
-      expect(missing.body).toMatchObject({ productId: 'RES-NOPE', itemIndex: 1 });
+      expect(missing.body).toMatchObject({ productId: 'RES-ZZ-NOPE', itemIndex: 0 });
       expectProblem(
         await t.http.post('/v1/reservations', {
           storeId: 'store-nope',
@@ -204,6 +223,9 @@ describe('reservations', () => {
         [{ storeId: S1, items: [{ productId, quantity: 1 }], ttlSeconds: 604_801 }, 'ttlSeconds'],
         [{ storeId: 'Bad Store', items: [{ productId, quantity: 1 }] }, 'storeId'],
         [{ storeId: S1, items: [{ productId, quantity: 1 }], extra: true }, 'extra'],
+        [{ storeId: S1, items: [[]] }, 'items'],
+        [{ storeId: S1, items: [[{ productId, quantity: 1 }]] }, 'items'],
+        [{ storeId: S1, items: [null] }, 'items'],
       ];
       for (const [body, field] of cases) {
         const answer = await t.http.post('/v1/reservations', body);
@@ -211,6 +233,9 @@ describe('reservations', () => {
         expect(errorFields(answer)).toContain(field);
       }
       expectProblem(await t.http.get('/v1/reservations/not-a-uuid'), 400, 'validation_failed');
+      const nul = await t.http.get('/v1/reservations?reference=a%00b');
+      expectProblem(nul, 400, 'validation_failed');
+      expect(errorFields(nul)).toEqual(['reference']);
       expectProblem(
         await t.http.post(`/v1/reservations/${UNKNOWN_ID}/extend`, { ttlSeconds: -1 }),
         400,
@@ -258,6 +283,19 @@ describe('reservations', () => {
       );
       expect(await statusOf(own.body.reservationId)).toBe('active');
     });
+    it('refuses a hold at a store that is offline: nobody there to hand the goods over', async () => {
+      const productId = await stocked(0);
+      expect(
+        (await t.http.post('/v1/admin/stores', { storeId: 'store-quiet', name: 'Quiet' })).status,
+      ).toBe(201);
+      await receive(t, productId, 'store-quiet', 5);
+      const refused = await t.http.post('/v1/reservations', {
+        storeId: 'store-quiet',
+        items: [{ productId, quantity: 1 }],
+      });
+      expectProblem(refused, 503, 'store_offline');
+      expect(await level(productId, 'store-quiet')).toMatchObject({ reserved: 0 });
+    });
   });
 
   describe('ending a hold', () => {
@@ -270,13 +308,16 @@ describe('reservations', () => {
       const id = created.body.reservationId;
       const committed = await act(id, 'commit');
       expect(committed.status).toBe(200);
+      // Levels come in product-id order (byte order: RES-10 before RES-9).
+      const expectedLevels = [
+        { productId: a, onHand: 7, reserved: 0, available: 7 },
+        { productId: b, onHand: 8, reserved: 0, available: 8 },
+      ].sort((x, y) => (x.productId < y.productId ? -1 : 1));
       expect(committed.body).toMatchObject({
         status: 'committed',
         endedAt: expect.any(String),
-        levels: [
-          { productId: a, onHand: 7, reserved: 0, available: 7 },
-          { productId: b, onHand: 8, reserved: 0, available: 8 },
-        ],
+        items: [...created.body.items],
+        levels: expectedLevels,
       });
       expect(await level(a)).toMatchObject({ on_hand: 7, reserved: 0 });
       expect(await movementsOf(id)).toEqual(
@@ -442,6 +483,40 @@ describe('reservations', () => {
         'the sweep',
       );
       expect(await statusOf(id)).toBe('expired');
+    });
+
+    it('a commit still waiting for its level when the hold expires is refused, and the read never said otherwise', async () => {
+      const productId = await stocked(5);
+      const created = await reserve([{ productId, quantity: 2 }], { ttlSeconds: 1 });
+      const id = created.body.reservationId;
+      const holder = await openDb(t);
+      try {
+        await holder.query('BEGIN');
+        await holder.query(
+          `SELECT 1 FROM stock_levels WHERE product_id = $1 AND store_id = $2 FOR UPDATE`,
+          [productId, S1],
+        );
+        const { rows } = await holder.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+        const commit = act(id, 'commit');
+        await waitForLockWaiter(db, rows[0].pid);
+        await eventually(
+          async () => (await t.http.get(`/v1/reservations/${id}`)).body.status,
+          (status) => status === 'expired',
+          'the hold to read as expired',
+        );
+        await holder.query('ROLLBACK');
+        expectProblem(await commit, 409, 'reservation_expired');
+      } finally {
+        await holder.end();
+      }
+      await eventually(
+        () => level(productId),
+        (row) => row.reserved === 0,
+        'the release',
+      );
+      expect(await statusOf(id)).toBe('expired');
+      expect((await movementsOf(id)).map((m) => m.kind)).toEqual(['reserve', 'release']);
+      expect(await level(productId)).toMatchObject({ on_hand: 5 });
     });
 
     it('a commit racing the expiry ends each hold exactly once, and the units add up', async () => {

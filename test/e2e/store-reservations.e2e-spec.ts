@@ -31,6 +31,13 @@ describe('reservations through a store node', () => {
     store = await createTestApp(
       storeNodeEnv(central.baseUrl, S1, { HEARTBEAT_INTERVAL_MS: '200', SYNC_WAIT_SECONDS: '2' }),
     );
+    // Holds are refused for an offline store: wait for the node's first beat.
+    await eventually(
+      async () => (await central.http.get('/v1/admin/stores')).body,
+      (stores: { storeId: string; status: string }[]) =>
+        stores.some((s) => s.storeId === S1 && s.status === 'online'),
+      'the store to be online at central',
+    );
   });
 
   afterAll(async () => {

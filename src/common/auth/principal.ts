@@ -24,6 +24,11 @@ export function assertMayWriteStore(principal: Principal, storeId: string): void
   }
 }
 
+/** The only store a principal may write (a store key's own), or undefined for any store. */
+export function storeLimitOf(principal: Principal): string | undefined {
+  return principal.role === Role.Store ? principal.storeId : undefined;
+}
+
 export function assertIsStore(principal: Principal, storeId: string): void {
   const mayActForStore =
     principal.role === Role.Admin ||

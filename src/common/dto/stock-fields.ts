@@ -46,13 +46,11 @@ export const ExpectedVersionField = () =>
     Max(MAX_VERSION),
   );
 
-export const ReferenceField = () =>
+export const ReferenceField = ({
+  description = 'Your document reference (receipt, delivery note).',
+} = {}) =>
   applyDecorators(
-    ApiPropertyOptional({
-      example: 'POS-4711',
-      description: 'Your document reference (receipt, delivery note).',
-      maxLength: 200,
-    }),
+    ApiPropertyOptional({ example: 'POS-4711', description, maxLength: 200 }),
     IsOptional(),
     IsString(),
     MaxLength(200),

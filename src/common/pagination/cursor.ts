@@ -8,6 +8,9 @@ export function encodeCursor(lastKey: string): string {
   return Buffer.from(JSON.stringify({ k: lastKey }), 'utf8').toString('base64url');
 }
 
+/** A cursor key that is a bigint id (a movement's, a reservation's sequence number). */
+export const isBigintKey = (key: string) => /^[1-9]\d{0,17}$/.test(key);
+
 export function decodeCursor(
   cursor: string | undefined,
   isKey: (key: string) => boolean = () => true,

@@ -7,11 +7,10 @@ import {
   ArrayUnique,
   IsArray,
   IsEnum,
+  IsObject,
   IsInt,
   IsOptional,
-  IsString,
   Max,
-  MaxLength,
   Min,
   ValidateNested,
 } from 'class-validator';
@@ -64,6 +63,8 @@ export class CreateReservationDto implements CreateReservationRequest {
   @ArrayUnique((item: { productId?: unknown }) => item?.productId, {
     message: 'items must name each productId once',
   })
+  // ValidateNested alone lets arrays of arrays through
+  @IsObject({ each: true, message: 'each item must be an object' })
   @ValidateNested({ each: true })
   @Type(() => ReservationItemDto)
   items: ReservationItemDto[];
@@ -94,9 +95,6 @@ export class ReservationQueryDto extends PageQueryDto {
   @IsEnum(ReservationStatus)
   status?: ReservationStatus;
 
-  @ApiPropertyOptional({ example: 'ORDER-1001', description: 'Only those with this reference.' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
+  @ReferenceField({ description: 'Only those with this reference.' })
   reference?: string;
 }
