@@ -1,6 +1,7 @@
 /**
  * `npm run demo`: the whole system on one machine. An embedded PostgreSQL, central on :8081 and
- * three store nodes on :8083-8085 (separate processes, separate databases), a demo catalog, the
+ * three store nodes on :8083-8085 (DEMO_CENTRAL_PORT, DEMO_FIRST_STORE_PORT; separate
+ * processes, separate databases), a demo catalog, the
  * cut-link story played once (a store sells from its allotment while cut, central sells its
  * online units, both agree exactly after the restore), and a few things to try. Ctrl-C stops
  * everything.
@@ -10,8 +11,9 @@ import { pollUntil } from '../bench/system/poll';
 import { PostgresServer } from '../bench/system/postgres';
 import { productIds, seed, storeIds } from './seed';
 
-const CENTRAL_PORT = 8081;
-const FIRST_STORE_PORT = 8083;
+/** DEMO_CENTRAL_PORT and DEMO_FIRST_STORE_PORT move the demo off ports already in use. */
+const CENTRAL_PORT = Number(process.env.DEMO_CENTRAL_PORT ?? 8081);
+const FIRST_STORE_PORT = Number(process.env.DEMO_FIRST_STORE_PORT ?? CENTRAL_PORT + 2);
 const STORES = storeIds(3);
 const PRODUCTS = 1000;
 const KEYS = {
@@ -178,7 +180,7 @@ async function waitForReplicas(stores: AppProcess[]): Promise<void> {
   }
 }
 
-function banner(stores: AppProcess[]): string {
+function banner(stores: AppProcess[], feedHead: number): string {
   const central = `http://localhost:${CENTRAL_PORT}`;
   const s1 = `http://localhost:${FIRST_STORE_PORT}`;
   const s2 = `http://localhost:${FIRST_STORE_PORT + 1}`;
@@ -200,8 +202,8 @@ Try:
   # ...is at central, and in store-s2's replica, within milliseconds
   curl -s ${central}/v1/inventory/${other}/stores/store-s1 -H 'X-API-Key: ${KEYS.client}'
   curl -s '${s2}/v1/store/inventory/${other}?storeId=store-s1' -H 'X-API-Key: ${KEYS.client}'
-  # watch the feed (long poll)
-  curl -s '${central}/v1/inventory/events?offset=0&limit=5&wait=30' -H 'X-API-Key: ${KEYS.client}'
+  # watch the feed: a long poll from the head, answered at the next commit (or after 30 s)
+  curl -s '${central}/v1/inventory/events?offset=${feedHead}&limit=5&wait=30' -H 'X-API-Key: ${KEYS.client}'
   # cut store-s1's link: reads still work, sales come from the allotment until it runs out
   # (then 409 insufficient_allotment), other writes answer 503 central_unavailable, central marks it offline
   curl -s -X POST ${s1}/v1/store/connectivity -H 'X-API-Key: ${KEYS.admin}' -H 'content-type: application/json' -d '{"online":false}'
@@ -247,7 +249,10 @@ async function main(): Promise<void> {
     );
     await waitForReplicas(processes.slice(1));
     await cutLinkStory(processes.slice(1));
-    console.log(banner(processes.slice(1)));
+    const feed = await json<{ headOffset: number }>(
+      `http://127.0.0.1:${CENTRAL_PORT}/v1/inventory/events?offset=0&limit=1`,
+    );
+    console.log(banner(processes.slice(1), feed.headOffset));
   } catch (error) {
     console.error(error instanceof Error ? error.message : error);
     await stop();

@@ -1,15 +1,16 @@
 /**
  * `npm run seed`: loads a demo catalog into a running central through its public API, so the
- * data goes through the same paths as real traffic (ledger, events, replicas).
+ * data goes through the same paths as real traffic (ledger, events, replicas). Repeatable: it
+ * sets each level to SEED_STOCK (writing only the difference, compare-and-set), never adds.
  *
- *   SEED_URL=http://127.0.0.1:8081 SEED_ADMIN_KEY=dev-admin-key SEED_PRODUCTS=1000 SEED_STORES=3 npm run seed
+ *   SEED_URL=http://127.0.0.1:8081 SEED_ADMIN_KEY=dev-admin-key SEED_PRODUCTS=1000 SEED_STORES=3 SEED_STOCK=50 npm run seed
  */
 export interface SeedOptions {
   baseUrl: string;
   adminKey: string;
   products: number;
   stores: number;
-  /** Units received per level. */
+  /** Units each level is set to (on hand). */
   stock: number;
 }
 
@@ -20,17 +21,43 @@ async function call(
   options: SeedOptions,
   method: string,
   path: string,
-  body: unknown,
-): Promise<void> {
+  body?: unknown,
+): Promise<unknown> {
   const response = await fetch(`${options.baseUrl}${path}`, {
     method,
-    headers: { 'content-type': 'application/json', 'x-api-key': options.adminKey },
-    body: JSON.stringify(body),
+    headers: {
+      'x-api-key': options.adminKey,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
   });
+  const text = await response.text();
   // 409 store_already_exists and per-item duplicates make seeding repeatable.
-  if (!response.ok && response.status !== 409) {
-    throw new Error(`${method} ${path} answered ${response.status}: ${await response.text()}`);
+  if (!response.ok && !(response.status === 409 && path === '/v1/admin/stores')) {
+    throw new Error(`${method} ${path} answered ${response.status}: ${text}`);
   }
+  return text ? (JSON.parse(text) as unknown) : undefined;
+}
+
+interface InventoryPage {
+  items: { productId: string; levels: { onHand: number; version: number }[] }[];
+  nextCursor: string | null;
+}
+
+/** The store's on-hand and version of every live product, read page by page. */
+async function levelsAt(
+  options: SeedOptions,
+  storeId: string,
+): Promise<Map<string, { onHand: number; version: number }>> {
+  const levels = new Map<string, { onHand: number; version: number }>();
+  let cursor: string | null = null;
+  do {
+    const query = `storeId=${storeId}&limit=500${cursor ? `&cursor=${cursor}` : ''}`;
+    const page = (await call(options, 'GET', `/v1/inventory?${query}`)) as InventoryPage;
+    for (const item of page.items) levels.set(item.productId, item.levels[0]);
+    cursor = page.nextCursor;
+  } while (cursor);
+  return levels;
 }
 
 export function storeIds(count: number): string[] {
@@ -61,13 +88,21 @@ export async function seed(options: SeedOptions): Promise<void> {
     await call(options, 'POST', '/v1/admin/products', { products });
   }
   for (const storeId of storeIds(options.stores)) {
-    for (const chunk of chunks(skus, STOCK_CHUNK)) {
-      const updates = chunk.map((productId) => ({
-        productId,
-        delta: options.stock,
-        reason: 'receive',
-      }));
-      await call(options, 'POST', '/v1/inventory/updates', { storeId, updates, atomic: true });
+    const levels = await levelsAt(options, storeId);
+    // Only the difference to the target, each guarded by the version it was computed from: a
+    // second run writes nothing, and a level changed meanwhile fails the batch (run it again).
+    const updates = skus.flatMap((productId) => {
+      const level = levels.get(productId) ?? { onHand: 0, version: 0 };
+      const delta = options.stock - level.onHand;
+      const reason = delta > 0 ? 'receive' : 'adjust';
+      return delta === 0 ? [] : [{ productId, delta, reason, expectedVersion: level.version }];
+    });
+    for (const chunk of chunks(updates, STOCK_CHUNK)) {
+      await call(options, 'POST', '/v1/inventory/updates', {
+        storeId,
+        updates: chunk,
+        atomic: true,
+      });
     }
   }
 }

@@ -5,6 +5,7 @@ import { configureApp, createFastifyAdapter } from './app.setup';
 import { CentralModule } from './central.module';
 import { AppConfig } from './config/app-config';
 import { AppMode } from './config/app-mode';
+import { bootLogger } from './logging/boot-logger';
 import { StoreModule } from './store.module';
 
 /** The mode chooses the root module; nothing below it asks which mode it runs in. */
@@ -24,6 +25,9 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     createFastifyAdapter(),
     {
       bufferLogs: true,
+      logger: bootLogger(config.logLevel),
+      // A failed boot is thrown to the caller (main.ts says it in one line), not logged and exited.
+      abortOnError: false,
       // Fastify parses JSON itself; Nest's extra parsers would add url-encoded forms (see createFastifyAdapter).
       bodyParser: false,
     },

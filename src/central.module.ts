@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { AdminModule } from './admin/admin.module';
 import { AppConfig } from './config/app-config';
 import { EventsModule } from './events/events.module';
+import { HealthModule } from './health/health.module';
 import { InventoryModule } from './inventory/inventory.module';
 import { platformModules } from './platform.modules';
 import { ReservationsModule } from './reservations/reservations.module';
@@ -15,6 +16,7 @@ export class CentralModule {
       module: CentralModule,
       imports: [
         ...platformModules(config),
+        HealthModule.register(),
         EventsModule,
         InventoryModule,
         ReservationsModule,

@@ -3,7 +3,9 @@ import { Logger } from '@nestjs/common';
 import { createApp } from './bootstrap';
 import { ConfigError, loadConfig } from './config/config.loader';
 import { AppConfig } from './config/app-config';
-import { EmbeddedDatabase } from './database/embedded-database';
+import { permanentConnectionError } from './database/connection-errors';
+import { EmbeddedDatabase, EmbeddedDatabaseInUseError } from './database/embedded-database';
+import { bootLogger } from './logging/boot-logger';
 
 const logger = new Logger('Main');
 
@@ -19,6 +21,7 @@ function readConfig(): AppConfig {
 
 async function main(): Promise<void> {
   const config = readConfig();
+  Logger.overrideLogger(bootLogger(config.logLevel));
   let embedded: EmbeddedDatabase | undefined;
   if (!config.databaseUrl) {
     embedded = EmbeddedDatabase.forInstance(config);
@@ -55,7 +58,13 @@ async function main(): Promise<void> {
   process.once('SIGINT', (signal) => void shutdown(signal));
 }
 
+/** A failure the user can fix from one line (what is wrong, what to change), or undefined. */
+function oneLineProblem(error: unknown): string | undefined {
+  if (error instanceof EmbeddedDatabaseInUseError) return error.message;
+  return permanentConnectionError(error);
+}
+
 main().catch((error: unknown) => {
-  logger.error(error instanceof Error ? error.stack : String(error));
+  logger.error(oneLineProblem(error) ?? (error instanceof Error ? error.stack : String(error)));
   process.exit(1);
 });

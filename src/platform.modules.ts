@@ -3,13 +3,12 @@ import { AuthModule } from './common/auth/auth.module';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
-import { HealthModule } from './health/health.module';
 import { IdempotencyModule } from './idempotency/idempotency.module';
 import { LoggingModule } from './logging/logging.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
 
-/** What every process has, whatever its mode. */
+/** What every process has, whatever its mode (each root module adds its HealthModule). */
 export function platformModules(config: AppConfig) {
   return [
     ConfigModule.forRoot(config),
@@ -20,7 +19,6 @@ export function platformModules(config: AppConfig) {
     RateLimitModule,
     AuthModule,
     IdempotencyModule,
-    HealthModule,
     ScheduleModule.forRoot(),
   ];
 }

@@ -1,7 +1,9 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AppConfig } from './config/app-config';
+import { HealthModule } from './health/health.module';
 import { platformModules } from './platform.modules';
 import { StoreApiModule } from './store-api/store-api.module';
+import { ReplicaReadiness } from './sync/replica-readiness';
 import { SyncModule } from './sync/sync.module';
 
 /** A store node: a live replica of central that serves reads locally and forwards writes. */
@@ -10,7 +12,13 @@ export class StoreModule {
   static register(config: AppConfig): DynamicModule {
     return {
       module: StoreModule,
-      imports: [...platformModules(config), SyncModule, StoreApiModule],
+      imports: [
+        ...platformModules(config),
+        // Ready means able to serve reads: the replica is loaded.
+        HealthModule.register({ imports: [SyncModule], checks: [ReplicaReadiness] }),
+        SyncModule,
+        StoreApiModule,
+      ],
     };
   }
 }

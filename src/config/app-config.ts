@@ -50,10 +50,15 @@ const toBool = () =>
     if (['false', '0', 'no', 'off'].includes(normalized)) return false;
     return value;
   });
-const toDurationMs = () =>
+/** Settings written as durations (their bounds are milliseconds): errors speak in durations. */
+export const DURATION_SETTINGS = new Set<string>();
+
+const toDurationMs = (): PropertyDecorator => (target, property) => {
+  DURATION_SETTINGS.add(String(property));
   Transform(({ value }: { value: unknown }) =>
     typeof value === 'string' ? (parseDurationMs(value) ?? value) : value,
-  );
+  )(target, property);
+};
 const toList = () =>
   Transform(({ value }: { value: unknown }) =>
     typeof value === 'string'
@@ -138,7 +143,7 @@ export class AppConfig {
   @toList()
   @Matches(new RegExp(`^${STORE_ID_BODY}:.+$`), {
     each: true,
-    message: 'each entry must look like store-id:key',
+    message: 'must be store-id:key entries, comma-separated, such as store-s1:key1,store-s2:key2',
   })
   storeApiKeys: string[] = [];
 
@@ -149,7 +154,7 @@ export class AppConfig {
 
   @Env('RATE_LIMIT_WINDOW')
   @toDurationMs()
-  @IsInt({ message: 'must be a duration such as 60s or 1m' })
+  @IsInt()
   @Min(1)
   rateLimitWindowMs = 60_000;
 
@@ -174,28 +179,28 @@ export class AppConfig {
   /** How long idempotency records are kept (and replayed). */
   @Env('IDEMPOTENCY_TTL')
   @toDurationMs()
-  @IsInt({ message: 'must be a duration such as 24h' })
+  @IsInt()
   @Min(1000)
   idempotencyTtlMs = 86_400_000;
 
   /** An in-flight idempotency claim older than this is considered abandoned (its process died). */
   @Env('IDEMPOTENCY_LOCK_TIMEOUT')
   @toDurationMs()
-  @IsInt({ message: 'must be a duration such as 60s' })
+  @IsInt()
   @Min(1000)
   idempotencyLockTimeoutMs = 60_000;
 
   /** How long shutdown waits for in-flight requests before closing connections. */
   @Env('SHUTDOWN_GRACE')
   @toDurationMs()
-  @IsInt({ message: 'must be a duration such as 10s' })
+  @IsInt()
   @Min(0)
   shutdownGraceMs = 10_000;
 
   /** Feed events older than this are pruned; a consumer behind them gets 410 and re-bootstraps. */
   @Env('EVENT_RETENTION')
   @toDurationMs()
-  @IsInt({ message: 'must be a duration such as 7d' })
+  @IsInt()
   @Min(1000)
   eventRetentionMs = 7 * 86_400_000;
 
@@ -224,7 +229,7 @@ export class AppConfig {
    */
   @Env('SNAPSHOT_IDLE_TIMEOUT')
   @toDurationMs()
-  @IsInt({ message: 'must be a duration such as 30s' })
+  @IsInt()
   @Min(100)
   snapshotIdleTimeoutMs = 30_000;
 
@@ -242,7 +247,7 @@ export class AppConfig {
    */
   @Env('ALLOTMENT_SHARE')
   @toNumber()
-  @IsNumber({}, { message: 'must be a number from 0 to 1' })
+  @IsNumber()
   @Min(0)
   @Max(1)
   allotmentShare = 0.25;
@@ -258,7 +263,7 @@ export class AppConfig {
   /** Central: how long a reservation holds its units when the request names no ttlSeconds. */
   @Env('RESERVATION_TTL')
   @toDurationMs()
-  @IsInt({ message: 'must be a duration from 1s to 7d, such as 15m' })
+  @IsInt()
   @Min(RESERVATION_TTL_MIN_SECONDS * 1000)
   @Max(RESERVATION_TTL_MAX_SECONDS * 1000)
   reservationTtlMs = 15 * 60_000;
@@ -299,7 +304,7 @@ export class AppConfig {
    */
   @Env('FORWARD_DEADLINE')
   @toDurationMs()
-  @IsInt({ message: 'must be a duration such as 10s' })
+  @IsInt()
   @Min(100)
   forwardDeadlineMs = 10_000;
 
@@ -314,14 +319,14 @@ export class AppConfig {
   /** Store node: how long an open circuit refuses writes before letting one probe through. */
   @Env('CIRCUIT_HALF_OPEN_AFTER')
   @toDurationMs()
-  @IsInt({ message: 'must be a duration such as 5s' })
+  @IsInt()
   @Min(50)
   circuitHalfOpenAfterMs = 5000;
 
   /** Store node: the longest pause between two attempts of the sync worker to reach central. */
   @Env('SYNC_MAX_BACKOFF')
   @toDurationMs()
-  @IsInt({ message: 'must be a duration such as 5s' })
+  @IsInt()
   @Min(10)
   syncMaxBackoffMs = 5000;
 

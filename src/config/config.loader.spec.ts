@@ -34,6 +34,45 @@ describe('loadConfig', () => {
     expect(attempt).toThrow(/IDEMPOTENCY_TTL/);
   });
 
+  it('says once per variable, in its own name, what it accepts and what it got', () => {
+    const problems = (env: Record<string, string>) => {
+      try {
+        loadConfig(env);
+      } catch (error) {
+        return (error as ConfigError).problems;
+      }
+      throw new Error('the configuration was accepted');
+    };
+    expect(problems({ PORT: 'abc' })).toEqual([
+      'PORT must be an integer from 0 to 65535 (got "abc")',
+    ]);
+    expect(problems({ IDEMPOTENCY_TTL: '5 minutes' })).toEqual([
+      'IDEMPOTENCY_TTL must be a duration of at least 1s, written like 250ms, 30s, 15m, 24h or 7d (got "5 minutes")',
+    ]);
+    expect(problems({ RESERVATION_TTL: '30d' })).toEqual([
+      'RESERVATION_TTL must be a duration from 1s to 7d, written like 250ms, 30s, 15m, 24h or 7d (got "30d")',
+    ]);
+    expect(problems({ MODE: 'store', STORE_ID: 'Bad Id', CENTRAL_URL: 'ftp://x' })).toEqual([
+      'STORE_ID must be a store id such as store-s1 (got "Bad Id")',
+      'CENTRAL_URL must be an http:// or https:// URL, such as http://127.0.0.1:8081 (got "ftp://x")',
+      'CENTRAL_API_KEY must not be empty (it is not set)',
+    ]);
+    expect(problems({ LOG_LEVEL: 'loud', RATE_LIMIT_ENABLED: 'maybe' })).toEqual([
+      'RATE_LIMIT_ENABLED must be true or false (also 1/0, yes/no, on/off) (got "maybe")',
+      'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent (got "loud")',
+    ]);
+    // No message ever names a property of the code instead of the variable.
+    const all = problems({
+      PORT: '-1',
+      SHUTDOWN_GRACE: 'x',
+      ALLOTMENT_SHARE: '2',
+      DB_POOL_SIZE: '1',
+    });
+    expect(all).toHaveLength(4);
+    for (const problem of all) expect(problem).toMatch(/^[A-Z_]+ must /);
+    expect(all.join('\n')).not.toMatch(/Ms\b|[a-z][A-Z]/);
+  });
+
   it('requires the store settings only in store mode', () => {
     expect(() => loadConfig({ MODE: 'store' })).toThrow(
       /STORE_ID[\s\S]*CENTRAL_URL[\s\S]*CENTRAL_API_KEY/,

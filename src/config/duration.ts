@@ -7,3 +7,11 @@ export function parseDurationMs(value: string): number | undefined {
   if (!match) return undefined;
   return Number(match[1]) * UNIT_MS[match[2] ?? 'ms'];
 }
+
+/** A duration in the largest unit that writes it exactly: 86400000 -> 1d, 1500 -> 1500ms. */
+export function formatDurationMs(ms: number): string {
+  if (ms === 0) return '0';
+  const units = Object.entries(UNIT_MS).sort(([, a], [, b]) => b - a);
+  const [unit, size] = units.find(([, size]) => ms > 0 && ms % size === 0) ?? ['ms', 1];
+  return `${ms / size}${unit}`;
+}

@@ -2,6 +2,7 @@ import { Global, Logger, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
+import { isWorthRetrying } from './connection-errors';
 import { dataSourceOptions } from './data-source-options';
 import { runMigrationsExclusively } from './migrate';
 import { UnitOfWork } from './unit-of-work';
@@ -12,12 +13,17 @@ import { UnitOfWork } from './unit-of-work';
     TypeOrmModule.forRootAsync({
       inject: [AppConfig],
       // No entities: the schema lives in the migrations, rows are typed in table-rows.ts.
-      useFactory: (config: AppConfig) =>
-        dataSourceOptions(
+      useFactory: (config: AppConfig) => ({
+        ...dataSourceOptions(
           config.databaseUrl!,
           config.dbPoolSize,
           `inventory-${config.instanceName}`,
         ),
+        // A database that is starting or unreachable may come; a wrong name or password not.
+        retryAttempts: 10,
+        retryDelay: 3000,
+        toRetry: isWorthRetrying,
+      }),
       // Migrations run before anything else can touch the schema.
       dataSourceFactory: async (options) => {
         const dataSource = await new DataSource(options!).initialize();

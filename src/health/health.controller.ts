@@ -1,8 +1,12 @@
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { SkipThrottle } from '@nestjs/throttler';
 import { Public } from '../common/auth/auth.decorators';
+import type { ReadinessCheck } from './readiness-check';
+
+/** The mode's own readiness checks (HealthModule.register). */
+export const READINESS_CHECKS = Symbol('READINESS_CHECKS');
 
 @ApiTags('health')
 @Public()
@@ -12,6 +16,7 @@ export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
     private readonly database: TypeOrmHealthIndicator,
+    @Inject(READINESS_CHECKS) private readonly checks: ReadinessCheck[],
   ) {}
 
   @Get('live')
@@ -23,8 +28,14 @@ export class HealthController {
 
   @Get('ready')
   @HealthCheck()
-  @ApiOperation({ summary: 'Ready to serve: the database answers a ping' })
+  @ApiOperation({
+    summary:
+      'Ready to serve: the database answers a ping, and a store’s replica is loaded (503 until then); a store’s body also says how it stands with central',
+  })
   ready() {
-    return this.health.check([() => this.database.pingCheck('database', { timeout: 1500 })]);
+    return this.health.check([
+      () => this.database.pingCheck('database', { timeout: 1500 }),
+      ...this.checks.map((readiness) => () => readiness.check()),
+    ]);
   }
 }

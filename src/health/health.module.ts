@@ -1,9 +1,30 @@
-import { Module } from '@nestjs/common';
+import { DynamicModule, Module, type ModuleMetadata, type Type } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
-import { HealthController } from './health.controller';
+import { HealthController, READINESS_CHECKS } from './health.controller';
+import type { ReadinessCheck } from './readiness-check';
 
-@Module({
-  imports: [TerminusModule],
-  controllers: [HealthController],
-})
-export class HealthModule {}
+@Module({})
+export class HealthModule {
+  /**
+   * /health/live and /health/ready; ready checks the database and the mode's own `checks`,
+   * provided by the modules in `imports` (the root module of each mode composes them).
+   */
+  static register(
+    options: { imports?: ModuleMetadata['imports']; checks?: Type<ReadinessCheck>[] } = {},
+  ): DynamicModule {
+    const checks = options.checks ?? [];
+    return {
+      module: HealthModule,
+      imports: [TerminusModule, ...(options.imports ?? [])],
+      controllers: [HealthController],
+      providers: [
+        ...checks,
+        {
+          provide: READINESS_CHECKS,
+          useFactory: (...instances: ReadinessCheck[]) => instances,
+          inject: checks,
+        },
+      ],
+    };
+  }
+}

@@ -27,6 +27,15 @@ const QUIET_ROUTES = /^\/(health|metrics)(\/|$|\?)/;
               QUIET_ROUTES.test(request.originalUrl ?? request.url ?? ''),
           },
           redact: ['req.headers', 'res.headers'],
+          // A 5xx is an error; its cause is logged once, with the request id, by the problem
+          // filter, so this line carries no stack (pino-http's own would point into itself).
+          customLogLevel: (_request, response, error) =>
+            error || response.statusCode >= 500 ? 'error' : 'info',
+          customErrorMessage: (_request, response) => `request failed with ${response.statusCode}`,
+          customErrorObject: (_request, _response, _error, value: Record<string, unknown>) => {
+            const { err: _err, ...rest } = value;
+            return rest;
+          },
           serializers: {
             req: (request: {
               id: string;

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { AllotmentReleaseRequest, OutboxReport } from '../contract';
+import { NotFoundErrorCode } from '../common/errors/not-found.errors';
 import { AppConfig } from '../config/app-config';
 import { pause } from './backoff';
 import { CentralClient } from './central.client';
@@ -9,7 +10,10 @@ import { STORE_NODE_CALLER } from './outbox.repository';
 import { OutboxGauges } from './outbox-gauges';
 import { OutboxService } from './outbox.service';
 import type { StoreWorker } from './store-worker';
+import { StoreRegistration } from './store-registration';
 import { SyncProgress } from './sync-progress';
+import { CentralRejectedError } from './sync.errors';
+import { RepeatingWarning } from '../logging/repeating-warning';
 
 /**
  * Tells central the store is alive and how far its replica is: every HEARTBEAT_INTERVAL_MS,
@@ -21,6 +25,7 @@ import { SyncProgress } from './sync-progress';
 export class HeartbeatWorker implements StoreWorker {
   readonly name = 'heartbeat';
   private readonly logger = new Logger(HeartbeatWorker.name);
+  private readonly unknown = new RepeatingWarning(this.logger);
   private beating = false;
 
   constructor(
@@ -30,6 +35,7 @@ export class HeartbeatWorker implements StoreWorker {
     private readonly progress: SyncProgress,
     private readonly outboxService: OutboxService,
     private readonly gauges: OutboxGauges,
+    private readonly registration: StoreRegistration,
   ) {}
 
   async run(signal: AbortSignal): Promise<void> {
@@ -85,8 +91,15 @@ export class HeartbeatWorker implements StoreWorker {
         signal,
       );
       this.progress.recordHead(ack.headOffset);
+      this.registration.recordKnown();
+      this.unknown.reset();
       for (const request of ack.allotmentReleases) await this.releaseSurplus(request);
     } catch (error) {
+      if (isUnknownStore(error)) {
+        this.registration.recordUnknown();
+        this.unknown.warn('unknown', this.registration.problem!);
+        return true;
+      }
       // Reachability changes are logged by the link; one failed beat is routine.
       this.logger.debug(
         `Heartbeat failed: ${error instanceof Error ? error.message : String(error)}`,
@@ -96,4 +109,13 @@ export class HeartbeatWorker implements StoreWorker {
     }
     return true;
   }
+}
+
+/** Central's answer to a beat of a store it has no record of. */
+function isUnknownStore(error: unknown): boolean {
+  return (
+    error instanceof CentralRejectedError &&
+    error.status === 404 &&
+    error.code === (NotFoundErrorCode.StoreNotFound as string)
+  );
 }

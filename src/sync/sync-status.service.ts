@@ -4,6 +4,7 @@ import { CentralLink } from './central-link';
 import { ageSeconds, OutboxGauges } from './outbox-gauges';
 import { OutboxWorker } from './outbox.worker';
 import { StoreNode } from './store-node';
+import { StoreRegistration } from './store-registration';
 import type { StoreWorkerStatus } from './store-worker';
 import { StoreWorkerRunner } from './store-worker.runner';
 import { SyncProgress } from './sync-progress';
@@ -20,6 +21,10 @@ export interface SyncStatus {
   circuitState: CircuitStateName;
   connectivity: 'online' | 'offline';
   centralReachable: boolean;
+  /** Whether central has a record of this store (its last heartbeat's answer); null before. */
+  knownToCentral: boolean | null;
+  /** What is wrong and how to fix it, when the store cannot work as it should; else null. */
+  problem: string | null;
   longPollSeconds: number | null;
   workers: StoreWorkerStatus[];
   outbox: OutboxStatus;
@@ -48,6 +53,7 @@ export class SyncStatusService {
     private readonly workers: StoreWorkerRunner,
     private readonly gauges: OutboxGauges,
     private readonly pusher: OutboxWorker,
+    private readonly registration: StoreRegistration,
   ) {}
 
   async status(): Promise<SyncStatus> {
@@ -66,6 +72,8 @@ export class SyncStatusService {
       circuitState: this.circuit.state,
       connectivity: this.link.online ? 'online' : 'offline',
       centralReachable: this.link.online && this.link.reachable,
+      knownToCentral: this.registration.known,
+      problem: this.registration.problem ?? null,
       longPollSeconds: this.progress.longPollSeconds,
       workers: this.workers.statuses(),
       outbox,

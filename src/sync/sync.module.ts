@@ -14,6 +14,7 @@ import { ReplicaRepository } from './replica.repository';
 import { ReplicaService } from './replica.service';
 import { StockWriteGateway } from './stock-write.gateway';
 import { StoreNode } from './store-node';
+import { StoreRegistration } from './store-registration';
 import { STORE_WORKER_LIST, StoreWorker } from './store-worker';
 import { StoreWorkerRunner } from './store-worker.runner';
 import { SyncProgress } from './sync-progress';
@@ -27,6 +28,7 @@ import { WriteForwarder } from './write-forwarder.service';
   providers: [
     { provide: StoreNode, useFactory: StoreNode.fromConfig, inject: [AppConfig] },
     CentralLink,
+    StoreRegistration,
     CentralClient,
     CentralCircuit,
     ReplicaRepository,
@@ -53,6 +55,7 @@ import { WriteForwarder } from './write-forwarder.service';
   ],
   exports: [
     StoreNode,
+    StoreRegistration,
     CentralLink,
     SyncProgress,
     SyncWorker,

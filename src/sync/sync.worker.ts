@@ -1,5 +1,6 @@
 import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
+import { RepeatingWarning } from '../logging/repeating-warning';
 import { Backoff, pause } from './backoff';
 import { CentralClient } from './central.client';
 import { CentralLink } from './central-link';
@@ -27,6 +28,7 @@ function isLinkCut(error: unknown): boolean {
 export class SyncWorker implements StoreWorker, BeforeApplicationShutdown {
   readonly name = 'sync';
   private readonly logger = new Logger(SyncWorker.name);
+  private readonly failing = new RepeatingWarning(this.logger);
   /** Ends a forced bootstrap (an admin's request) at shutdown; the runner stops the loop. */
   private readonly shutdown = new AbortController();
 
@@ -70,10 +72,12 @@ export class SyncWorker implements StoreWorker, BeforeApplicationShutdown {
         await this.link.whenOnline(signal);
         await this.syncOnce(signal);
         backoff.reset();
+        this.failing.reset();
       } catch (error) {
         if (signal.aborted || isLinkCut(error)) continue;
-        const delayMs = backoff.nextDelayMs();
-        this.logger.warn(`Sync with central failed, retrying in ${delayMs} ms: ${describe(error)}`);
+        const delayMs = Math.round(backoff.nextDelayMs());
+        const reason = describe(error);
+        this.failing.warn(reason, `Sync with central failed, retrying in ${delayMs} ms: ${reason}`);
         await pause(delayMs, signal);
       }
     }

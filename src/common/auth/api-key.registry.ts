@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { AppConfig } from '../../config/app-config';
@@ -17,7 +17,7 @@ function digestOf(key: string): Buffer {
 
 /** Knows the configured API keys and resolves a presented key to its principal in constant time. */
 @Injectable()
-export class ApiKeyRegistry {
+export class ApiKeyRegistry implements OnApplicationBootstrap {
   private readonly keys: RegisteredKey[];
   private readonly resolved = new WeakMap<object, Principal | undefined>();
 
@@ -30,6 +30,16 @@ export class ApiKeyRegistry {
         return this.register(entry.slice(separator + 1), Role.Store, entry.slice(0, separator));
       }),
     ];
+  }
+
+  /** A server without keys answers 401 to everything but health and metrics: say so, once. */
+  onApplicationBootstrap(): void {
+    if (this.keys.length > 0) return;
+    new Logger(ApiKeyRegistry.name).warn(
+      'No API keys are configured: every request but /health, /metrics and /docs will be answered 401. ' +
+        'Set API_KEYS (clients), ADMIN_API_KEYS (admins) and STORE_API_KEYS (store-id:key entries); ' +
+        'npm run start:central fills in development keys when none are set.',
+    );
   }
 
   /**

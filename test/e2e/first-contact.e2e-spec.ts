@@ -1,0 +1,136 @@
+import { Logger } from '@nestjs/common';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createApp } from '../../src/bootstrap';
+import { loadConfig } from '../../src/config/config.loader';
+import { permanentConnectionError } from '../../src/database/connection-errors';
+import { EmbeddedDatabase } from '../../src/database/embedded-database';
+import { ADMIN_URL_VAR, withDatabase } from '../setup/test-database';
+import { eventually, expectProblem, S1 } from '../support/e2e';
+import { createTestApp, storeNodeEnv, TEST_ENV, type TestApp } from '../support/test-app';
+
+/** What a new user meets first: a wrong setting is said at once and plainly. */
+describe('first contact', () => {
+  it('fails at once, in one line, on a database that does not exist (no retries)', async () => {
+    const url = withDatabase(process.env[ADMIN_URL_VAR]!, 'inventory_nope');
+    const config = loadConfig({ ...TEST_ENV, PORT: '0', DATABASE_URL: url });
+    // Retrying (10 attempts, 3 s apart) would outlast this test's 10 s timeout.
+    const failure = await createApp(config).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(failure).toMatchObject({ code: '3D000' });
+    expect(permanentConnectionError(failure)).toBe(
+      'Cannot use the database: database "inventory_nope" does not exist (3D000); create the database, or fix DATABASE_URL.',
+    );
+  }, 10_000);
+
+  it('warns at boot when no API key is configured, naming the variables to set', async () => {
+    const warn = jest.spyOn(Logger.prototype, 'warn');
+    const t = await createTestApp({ API_KEYS: '', ADMIN_API_KEYS: '', STORE_API_KEYS: '' });
+    try {
+      const warnings = warn.mock.calls.map(([message]) => String(message));
+      expect(warnings).toContainEqual(
+        expect.stringMatching(
+          /No API keys are configured.*API_KEYS.*ADMIN_API_KEYS.*STORE_API_KEYS/,
+        ),
+      );
+      expect((await t.http.get('/v1/inventory')).status).toBe(401);
+    } finally {
+      warn.mockRestore();
+      await t.close();
+    }
+  });
+
+  it('says nothing of keys when some are configured', async () => {
+    const warn = jest.spyOn(Logger.prototype, 'warn');
+    const t = await createTestApp();
+    try {
+      const warnings = warn.mock.calls.map(([message]) => String(message));
+      expect(warnings.filter((message) => message.includes('No API keys'))).toEqual([]);
+    } finally {
+      warn.mockRestore();
+      await t.close();
+    }
+  });
+});
+
+describe('first contact with a store node', () => {
+  let central: TestApp;
+  const stores: TestApp[] = [];
+
+  beforeAll(async () => {
+    central = await createTestApp();
+  });
+
+  afterAll(async () => {
+    await Promise.all(stores.map((store) => store.close()));
+    await central.close();
+  });
+
+  async function startStore(env: Record<string, string>): Promise<TestApp> {
+    const store = await createTestApp(
+      storeNodeEnv(central.baseUrl, S1, { HEARTBEAT_INTERVAL_MS: '100', ...env }),
+    );
+    stores.push(store);
+    return store;
+  }
+
+  it('is not ready before its replica is loaded, and says why', async () => {
+    // Without its sync worker the replica is never loaded.
+    const store = await startStore({ STORE_WORKERS: 'heartbeat' });
+    const ready = await store.http.get('/health/ready', { key: null });
+    expect(ready.status).toBe(503);
+    expect(JSON.stringify(ready.body)).toMatch(/the replica has not finished its first load/);
+    expectProblem(await store.http.get('/v1/store/inventory'), 503, 'replica_not_ready');
+  });
+
+  it('says plainly that central does not know it, and how to fix it', async () => {
+    // Central has no stores at all: nobody registered store-s1.
+    const store = await startStore({ SYNC_WAIT_SECONDS: '1' });
+    const status = await eventually(
+      async () => (await store.http.get('/v1/store/sync/status')).body,
+      (body) => body.knownToCentral === false,
+      'the store to learn central does not know it',
+    );
+    expect(status.problem).toMatch(/does not know store store-s1.*POST .*\/v1\/admin\/stores/);
+    const ready = await eventually(
+      () => store.http.get('/health/ready', { key: null }),
+      (answer) => answer.status === 200,
+      'the replica to load (the feed serves any store key)',
+    );
+    expect(ready.body.info.replica).toMatchObject({
+      status: 'up',
+      knownToCentral: false,
+      problem: expect.stringMatching(/Register it/),
+    });
+
+    expect((await central.http.post('/v1/admin/stores', { storeId: S1, name: 'One' })).status).toBe(
+      201,
+    );
+    const known = await eventually(
+      async () => (await store.http.get('/v1/store/sync/status')).body,
+      (body) => body.knownToCentral === true,
+      'the next beat to find the store known',
+    );
+    expect(known.problem).toBeNull();
+  });
+});
+
+describe('an embedded data folder in use', () => {
+  it('names the process that holds it and the settings to change', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'inventory-in-use-'));
+    try {
+      // PostgreSQL's lock file, as a running server leaves it: its first line is the pid.
+      writeFileSync(join(dataDir, 'PG_VERSION'), '18\n');
+      writeFileSync(join(dataDir, 'postmaster.pid'), `${process.pid}\n${dataDir}\n`);
+      const database = new EmbeddedDatabase(dataDir, 54999, true);
+      await expect(database.start()).rejects.toThrow(
+        new RegExp(`in use by process ${process.pid}.*EMBEDDED_PG_DIR and EMBEDDED_PG_PORT`),
+      );
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
