@@ -5,6 +5,11 @@ import { AppConfig } from '../config/app-config';
 
 const QUIET_ROUTES = /^\/(health|metrics)(\/|$|\?)/;
 
+/** Health checks and scrapes; middleware may see a rewritten req.url, originalUrl is the client's. */
+function isQuiet(request: IncomingMessage & { originalUrl?: string }): boolean {
+  return QUIET_ROUTES.test(request.originalUrl ?? request.url ?? '');
+}
+
 /**
  * One JSON line per request with its request id; no bodies, no headers (so no API keys), and
  * no lines for health checks and scrapes.
@@ -21,16 +26,15 @@ const QUIET_ROUTES = /^\/(health|metrics)(\/|$|\?)/;
           base: { mode: config.mode, instance: config.instanceName },
           // Fastify already assigned the id (honouring X-Request-Id); reuse it.
           genReqId: (request: IncomingMessage & { id?: string | number }) => String(request.id),
-          // Middleware may see a rewritten req.url; originalUrl is what the client asked for.
-          autoLogging: {
-            ignore: (request: IncomingMessage & { originalUrl?: string }) =>
-              QUIET_ROUTES.test(request.originalUrl ?? request.url ?? ''),
-          },
+          autoLogging: { ignore: isQuiet },
           redact: ['req.headers', 'res.headers'],
           // A 5xx is an error; its cause is logged once, with the request id, by the problem
           // filter, so this line carries no stack (pino-http's own would point into itself).
-          customLogLevel: (_request, response, error) =>
-            error || response.statusCode >= 500 ? 'error' : 'info',
+          customLogLevel: (request, response, error) => {
+            // A probe's 503 (a store still loading its replica) is the probe's answer, not a fault.
+            if (isQuiet(request)) return 'silent';
+            return error || response.statusCode >= 500 ? 'error' : 'info';
+          },
           customErrorMessage: (_request, response) => `request failed with ${response.statusCode}`,
           customErrorObject: (_request, _response, _error, value: Record<string, unknown>) => {
             const { err: _err, ...rest } = value;
