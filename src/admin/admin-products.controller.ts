@@ -1,4 +1,5 @@
-import { Body, Controller, Delete, Param, Patch, Post } from '@nestjs/common';
+import { Body, Controller, Delete, HttpStatus, Param, Patch, Post, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ProductIdParam } from '../common/dto/id-fields';
 import { CatalogService } from '../catalog/catalog.service';
@@ -20,13 +21,22 @@ export class AdminProductsController {
   @Post()
   @ApiOperation({
     summary: 'Create products in bulk',
-    description: 'An id that already exists (or repeats) fails that item only.',
+    description:
+      'Up to 1,000 products per request. An id that already exists (or repeats) fails that item only. 201 when at least one product was created, 200 when none was (each item says why).',
   })
-  @ApiCreatedResponse({ type: BulkProductResultDto })
+  @ApiCreatedResponse({ type: BulkProductResultDto, description: 'At least one was created.' })
+  @ApiOkResponse({ type: BulkProductResultDto, description: 'None was created.' })
   @ApiIdempotent()
   @ApiProblems([400, 'validation_failed'])
-  create(@Body() body: CreateProductsDto, @Audit() audit: AuditContext) {
-    return this.catalog.createProducts(body.products, audit);
+  async create(
+    @Body() body: CreateProductsDto,
+    @Audit() audit: AuditContext,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const result = await this.catalog.createProducts(body.products, audit);
+    // 201 says something was created; a request that created nothing must not.
+    if (result.summary.succeeded === 0) void reply.status(HttpStatus.OK);
+    return result;
   }
 
   @Patch(':productId')

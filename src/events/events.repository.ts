@@ -182,10 +182,21 @@ function toFeedEvent(row: FeedRow): FeedEvent {
     type: row.type,
     productId: row.product_id,
     storeId: row.store_id,
-    data: row.payload,
+    data: withIsoUpdatedAt(row.payload),
     idempotencyKey: row.idempotency_key,
     requestId: row.request_id,
     createdAt: row.created_at.toISOString(),
     committedAt: row.sequenced_at.toISOString(),
   } as FeedEvent;
+}
+
+/**
+ * A level event's payload is built in SQL, where jsonb writes a time as
+ * `2026-12-02T05:17:37.96704+00:00`; every other answer writes `2026-12-02T05:17:37.967Z`
+ * (Date.toISOString), and so does the feed.
+ */
+function withIsoUpdatedAt(payload: FeedRow['payload']): FeedRow['payload'] {
+  const updatedAt = (payload as { updatedAt?: unknown }).updatedAt;
+  if (typeof updatedAt !== 'string') return payload;
+  return { ...payload, updatedAt: new Date(updatedAt).toISOString() };
 }

@@ -15,7 +15,8 @@ export class HealthModule {
     const checks = options.checks ?? [];
     return {
       module: HealthModule,
-      imports: [TerminusModule, ...(options.imports ?? [])],
+      // A failed check is the probe's answer (503 with the reasons), not a log line per probe.
+      imports: [TerminusModule.forRoot({ logger: false }), ...(options.imports ?? [])],
       controllers: [HealthController],
       providers: [
         ...checks,

@@ -51,6 +51,7 @@ function levelEventJson(values: MovementValues): string {
     allotment: 'allotment',
     onlineAvailable: 'online_available',
     version: 'version',
+    // jsonb writes it as 2026-12-02T05:17:37.96704+00:00; the feed serves it as REST answers do
     updatedAt: 'updated_at',
     kind: values.kind,
     delta: values.delta,

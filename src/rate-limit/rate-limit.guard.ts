@@ -10,7 +10,7 @@ import {
 } from '@nestjs/throttler';
 import { ApiKeyRegistry } from '../common/auth/api-key.registry';
 import { RateLimitedError } from '../common/errors/common.errors';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 
 /**
  * Throttles per client across all routes: the API key when it is valid, the IP otherwise
@@ -40,10 +40,30 @@ export class RateLimitGuard extends ThrottlerGuard {
     return `${throttlerName}|${tracker}`;
   }
 
+  /**
+   * The 429 reports the limit that was hit under the standard names: the general limit's
+   * headers (set while it passed) would tell an admin-throttled client it has budget left, and
+   * the throttler's own `retry-after-admin` is no header a client knows (Retry-After is set
+   * from the error).
+   */
   protected override throwThrottlingException(
-    _context: ExecutionContext,
+    context: ExecutionContext,
     detail: ThrottlerLimitDetail,
   ): Promise<void> {
-    throw new RateLimitedError(Math.max(1, Math.ceil(detail.timeToBlockExpire)));
+    const retryAfterSeconds = Math.max(1, Math.ceil(detail.timeToBlockExpire));
+    const reply = context.switchToHttp().getResponse<FastifyReply>();
+    const throttler = detail.key.split('|')[0];
+    for (const name of [
+      'retry-after',
+      'x-ratelimit-limit',
+      'x-ratelimit-remaining',
+      'x-ratelimit-reset',
+    ]) {
+      void reply.removeHeader(`${name}-${throttler}`);
+    }
+    void reply.header('x-ratelimit-limit', String(detail.limit));
+    void reply.header('x-ratelimit-remaining', '0');
+    void reply.header('x-ratelimit-reset', String(retryAfterSeconds));
+    throw new RateLimitedError(retryAfterSeconds);
   }
 }

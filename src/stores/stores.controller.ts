@@ -1,5 +1,5 @@
 import { Body, Controller, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { StoreIdParam } from '../common/dto/id-fields';
 import { assertIsStore } from '../common/auth/principal';
 import { ApiAuthenticated, ApiIdempotent, ApiProblems } from '../common/http/api-docs.decorators';
@@ -47,12 +47,14 @@ export class StoresController {
   }
 
   @Post('purchases')
+  // A sale changes a level; it creates nothing with an id of its own: 200, as every stock write.
+  @HttpCode(HttpStatus.OK)
   @ApiOperation({
     summary: 'Remote (online) purchase from a store’s stock',
     description:
       'Sells at central from the store’s online units (never its allotment). Refused with 503 store_offline while the store is offline, unless REMOTE_PURCHASES_WHILE_OFFLINE=allow.',
   })
-  @ApiCreatedResponse({ type: StockUpdateResultDto })
+  @ApiOkResponse({ type: StockUpdateResultDto, description: 'Sold: the level as it now is.' })
   @ApiIdempotent()
   @ApiProblems(
     [400, 'validation_failed'],

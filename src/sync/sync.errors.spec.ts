@@ -2,7 +2,7 @@ import { toProblem } from '../common/errors/problem';
 import { CentralRejectedError, CentralUnavailableError, UnavailableReason } from './sync.errors';
 
 describe('sync errors', () => {
-  it('renders a refusal by central exactly as central sent it', () => {
+  it('renders a refusal by central as central sent it, naming the caller’s own request', () => {
     const fromCentral = {
       type: 'urn:problem:inventory:insufficient_stock',
       title: 'Conflict',
@@ -16,7 +16,7 @@ describe('sync errors', () => {
     const problem = toProblem(new CentralRejectedError(409, fromCentral), '/v1/store/sales');
     expect(problem.status).toBe(409);
     expect(problem.headers['content-type']).toBe('application/problem+json');
-    expect(problem.body).toEqual(fromCentral);
+    expect(problem.body).toEqual({ ...fromCentral, instance: '/v1/store/sales' });
   });
 
   it('says which unavailability is worth another attempt', () => {

@@ -146,8 +146,8 @@ export interface CentralProblem {
 
 /**
  * Central refused a forwarded request (4xx). The caller gets central's answer unchanged: the
- * same status, and the document's members (type, title, instance included) as details, which
- * the problem renderer spreads over its own defaults.
+ * same status, and the document's members (type and title included) as details, which the
+ * problem renderer spreads over its own defaults; only `instance` is the store's request.
  */
 export class CentralRejectedError extends DomainError {
   readonly kind: ErrorKind;
@@ -157,7 +157,9 @@ export class CentralRejectedError extends DomainError {
     readonly status: number,
     problem: CentralProblem,
   ) {
-    super(problem.detail, problem);
+    // `instance` names the request that failed: the caller's own at the store, not central's.
+    const { instance: _centralPath, ...members } = problem;
+    super(problem.detail, members);
     this.kind = KIND_OF_STATUS[status] ?? ErrorKind.BadRequest;
     this.code = problem.code;
   }

@@ -67,6 +67,15 @@ describe('admin: catalog and stores', () => {
     ).toBe(3);
   });
 
+  it('answers 200, not 201, when a bulk create created nothing', async () => {
+    await createProducts(t, 'NONE-1');
+    const again = await t.http.post('/v1/admin/products', {
+      products: [{ productId: 'NONE-1', name: 'again', price: '1.00' }],
+    });
+    expect(again.status).toBe(200);
+    expect(again.body.summary).toEqual({ total: 1, succeeded: 0, failed: 1 });
+  });
+
   it('reports duplicates per item: existing, repeated within the request, and soft-deleted ids', async () => {
     await createProducts(t, 'DUP-OLD', 'DUP-GONE');
     expect((await t.http.delete('/v1/admin/products/DUP-GONE')).status).toBe(200);

@@ -353,7 +353,10 @@ describe('concurrent stock writes', () => {
         }),
       ),
     );
-    expect(statusCounts(responses)).toEqual({ '201': 20 });
+    // 201 for a request that created some, 200 for one that created none (each item says why).
+    for (const response of responses) {
+      expect(response.status).toBe(response.body.summary.succeeded > 0 ? 201 : 200);
+    }
     const created = responses.flatMap((response) =>
       (response.body.results as { productId: string; status: string }[])
         .filter((result) => result.status === 'created')
@@ -384,7 +387,9 @@ describe('concurrent stock writes', () => {
       await waitForLockWaiters(db, 2, 'INSERT INTO products');
       await holder.query('ROLLBACK');
       const responses = await Promise.all(requests);
-      expect(statusCounts(responses)).toEqual({ '201': 2 });
+      for (const response of responses) {
+        expect(response.status).toBe(response.body.summary.succeeded > 0 ? 201 : 200);
+      }
       const created = responses.flatMap((response) =>
         (response.body.results as { productId: string; status: string }[])
           .filter((result) => result.status === 'created')

@@ -78,6 +78,15 @@ describe('central ↔ store contract', () => {
       allotmentDelta: 0,
       reservedDelta: 0,
     });
+    // Times are written one way everywhere: as REST answers write them (toISOString).
+    const isoTime = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
+    for (const event of events) {
+      expect([event.createdAt, event.committedAt]).toEqual([
+        expect.stringMatching(isoTime),
+        expect.stringMatching(isoTime),
+      ]);
+    }
+    expect(level.data.updatedAt).toMatch(isoTime);
     const deleted = events.find((event) => event.type === EventType.ProductDeleted)!;
     expect(deleted.data).toMatchObject({ productId: P2, price: '3.10', deleted: true });
   });

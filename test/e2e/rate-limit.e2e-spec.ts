@@ -141,7 +141,12 @@ describe('rate limiting (enabled: 5 requests per minute, 3 on admin routes)', ()
       expect(response.status).toBe(200);
       expectBudget(response, 3, remaining, '-admin');
     }
-    expectRateLimited(await t.http.get('/v1/admin/stores'), '/v1/admin/stores');
+    const limited = await t.http.get('/v1/admin/stores');
+    expectRateLimited(limited, '/v1/admin/stores');
+    // The limit that was hit, under the standard names, and no throttler-suffixed extras.
+    expect(limited.headers.get('x-ratelimit-limit')).toBe('3');
+    expect(limited.headers.get('x-ratelimit-remaining')).toBe('0');
+    expect([...limited.headers.keys()].filter((name) => name.endsWith('-admin'))).toEqual([]);
     // Non-admin routes still have general budget left (4 of 5 spent).
     const general = await t.http.get('/v1/inventory');
     expect(general.status).toBe(200);

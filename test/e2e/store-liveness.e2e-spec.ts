@@ -61,7 +61,7 @@ describe('store liveness and remote purchases (central)', () => {
   it('sells from an online store, refuses when short, and replays by key', async () => {
     await beat('store-s1', KEYS.storeS1);
     const sold = await purchase(2, 'web-order-1');
-    expect(sold.status).toBe(201);
+    expect(sold.status).toBe(200);
     expect(sold.body).toMatchObject({
       productId: 'LIVE-1',
       storeId: 'store-s1',
@@ -69,7 +69,7 @@ describe('store liveness and remote purchases (central)', () => {
       applied: true,
     });
     const replay = await purchase(2, 'web-order-1');
-    expect(replay.status).toBe(201);
+    expect(replay.status).toBe(200);
     expect(replay.text).toBe(sold.text);
     expect(replay.headers.get('idempotent-replayed')).toBe('true');
     const short = await purchase(5, 'web-order-2');
@@ -89,7 +89,7 @@ describe('store liveness and remote purchases (central)', () => {
 
     await beat('store-s1', KEYS.storeS1);
     const accepted = await purchase(1, 'web-order-3'); // 503 is not stored: the same key may retry
-    expect(accepted.status).toBe(201);
+    expect(accepted.status).toBe(200);
     expect(accepted.body.onHand).toBe(0);
   });
 

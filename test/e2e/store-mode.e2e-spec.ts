@@ -254,7 +254,8 @@ describe('store mode', () => {
 
   it('passes central’s refusals through unchanged and forwards update bodies as they are', async () => {
     const short = await stores[S1].http.post('/v1/store/sales', { productId: P1, quantity: 999 });
-    expectProblem(short, 409, 'insufficient_stock', '/v1/inventory/updates');
+    // Central's document, naming the request the caller made (not central's path).
+    expectProblem(short, 409, 'insufficient_stock', '/v1/store/sales');
     expect(short.body).toMatchObject({ available: 14, requested: 999 });
 
     const foreign = await stores[S1].http.post('/v1/store/inventory/updates', {

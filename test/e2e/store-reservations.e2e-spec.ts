@@ -108,7 +108,13 @@ describe('reservations through a store node', () => {
     const committedTwice = await reserve(1);
     expect((await commitAtStore(committedTwice)).status).toBe(200);
     const again = await commitAtStore(committedTwice);
-    expectProblem(again, 409, 'reservation_not_active');
+    // Central's document, but naming the request the caller made at the store.
+    expectProblem(
+      again,
+      409,
+      'reservation_not_active',
+      `/v1/store/reservations/${committedTwice}/commit`,
+    );
     expect(again.body.reservationStatus).toBe('committed');
 
     const expiring = await reserve(1, 1);
