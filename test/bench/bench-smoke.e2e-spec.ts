@@ -3,15 +3,15 @@
  * process), but for about a second per scenario on a small catalog, so that it cannot rot.
  * It reuses the test Postgres server; the harness creates and drops its own databases there.
  */
-import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findPgbench } from '../../bench/limits/pgbench';
 import type { BenchResults, BenchRow } from '../../bench/results';
 import { ADMIN_URL_VAR, onAdminConnection } from '../setup/test-database';
+import { compiledBuild, REPO } from '../support/compiled-build';
 
-const REPO = join(__dirname, '..', '..');
 const SCENARIOS = [
   'reads-central',
   'reads-store',
@@ -28,21 +28,6 @@ const HARNESS_TIMEOUT_MS = 150_000;
 /** The harness's temporary folders, to prove it removed the ones it made. */
 function harnessTempDirs(): string[] {
   return readdirSync(tmpdir()).filter((name) => name.startsWith('inventory-bench-'));
-}
-
-/** Builds like `npm run build`, into `outDir`; tsc reports its errors on stdout. */
-function compile(outDir: string): void {
-  const tsc = require.resolve('typescript/bin/tsc');
-  try {
-    execFileSync(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--outDir', outDir], {
-      cwd: REPO,
-      stdio: 'pipe',
-    });
-  } catch (error) {
-    throw new Error(`tsc failed:\n${String((error as { stdout?: Buffer }).stdout)}`, {
-      cause: error,
-    });
-  }
 }
 
 /** Runs the compiled harness to its end; rejects with its output when it fails. */
@@ -73,10 +58,7 @@ describe('npm run bench (smoke)', () => {
   let tempDirsBefore: string[];
 
   beforeAll(async () => {
-    // Built inside node_modules so the compiled app resolves its packages like dist/ does.
-    mkdirSync(join(REPO, 'node_modules', '.cache'), { recursive: true });
-    buildDir = mkdtempSync(join(REPO, 'node_modules', '.cache', 'bench-smoke-'));
-    compile(buildDir);
+    buildDir = compiledBuild('bench-smoke');
     tempDirsBefore = harnessTempDirs();
     const resultsPath = join(buildDir, 'results.json');
     await runHarness(join(buildDir, 'bench', 'run.js'), [

@@ -1,0 +1,121 @@
+/**
+ * Every curl example of the README, run in order, as a reader would, against `npm run demo`
+ * (compiled, on ports of its own): none may be refused. The examples are read from the README
+ * itself, so an example that stops working fails here, not in a reader's terminal.
+ */
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { compiledBuild, REPO } from '../support/compiled-build';
+
+const DEMO_TIMEOUT_MS = 240_000;
+/** The line of the README that says where the examples' system is. */
+const ADDRESSES = /^C=http:\/\/localhost:8081; S1=http:\/\/localhost:8083$/m;
+
+/** The bash blocks of the API walkthrough, from "Other commands" to "Errors", in order. */
+function readmeExamples(): string {
+  const readme = readFileSync(join(REPO, 'README.md'), 'utf8');
+  const walkthrough = readme.slice(
+    readme.indexOf('### Other commands'),
+    readme.indexOf('## Errors'),
+  );
+  const blocks = [...walkthrough.matchAll(/```bash\n([\s\S]*?)```/g)].map((match) => match[1]);
+  const script = blocks.join('\n');
+  if (!ADDRESSES.test(script)) throw new Error('The README no longer sets C and S1 as expected');
+  return script;
+}
+
+/**
+ * Every curl fails on an HTTP error (--fail-with-body) and says so on stderr; exit 23 is a
+ * reader's `| head` closing the pipe, not a failure.
+ */
+const FAILING_CURL = `
+curl() {
+  command curl --fail-with-body --max-time 40 "$@"
+  local rc=$?
+  if [ $rc -ne 0 ] && [ $rc -ne 23 ]; then echo "FAILED (curl exit $rc): curl $*" >&2; fi
+  return 0
+}
+`;
+
+/** A port base unlikely to be taken: central on it, the three stores two above. */
+function demoPorts(): { central: number; firstStore: number } {
+  const central = 20_000 + Math.floor(Math.random() * 20_000);
+  return { central, firstStore: central + 2 };
+}
+
+function startDemo(buildDir: string, ports: { central: number; firstStore: number }) {
+  const demo = spawn(process.execPath, [join(buildDir, 'scripts', 'demo.js')], {
+    cwd: REPO,
+    env: {
+      ...process.env,
+      DEMO_CENTRAL_PORT: String(ports.central),
+      DEMO_FIRST_STORE_PORT: String(ports.firstStore),
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const running = new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`The demo did not start:\n${output.slice(-3000)}`)),
+      DEMO_TIMEOUT_MS - 30_000,
+    );
+    const watch = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes('demo is running')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    demo.stdout.on('data', watch);
+    demo.stderr.on('data', watch);
+    demo.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`The demo exited with ${code}:\n${output.slice(-3000)}`));
+    });
+  });
+  return { demo, running };
+}
+
+function stopDemo(demo: ChildProcess): Promise<void> {
+  if (demo.exitCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    demo.once('exit', () => resolve());
+    demo.kill('SIGINT');
+  });
+}
+
+describe('the README examples, run in order against npm run demo', () => {
+  let buildDir: string;
+  let demo: ChildProcess | undefined;
+  let ports: { central: number; firstStore: number };
+
+  beforeAll(async () => {
+    buildDir = compiledBuild('readme-examples');
+    ports = demoPorts();
+    const started = startDemo(buildDir, ports);
+    demo = started.demo;
+    await started.running;
+  }, DEMO_TIMEOUT_MS);
+
+  afterAll(async () => {
+    if (demo) await stopDemo(demo);
+    if (buildDir) rmSync(buildDir, { recursive: true, force: true });
+  }, 30_000);
+
+  it('answers every one of them without an error', () => {
+    const script = readmeExamples().replace(
+      ADDRESSES,
+      `C=http://localhost:${ports.central}; S1=http://localhost:${ports.firstStore}`,
+    );
+    const run = spawnSync('bash', ['-c', `${FAILING_CURL}\n${script}`], {
+      cwd: REPO,
+      encoding: 'utf8',
+      timeout: 150_000,
+    });
+    const failures = run.stderr.split('\n').filter((line) => line.startsWith('FAILED'));
+    expect({ failures, status: run.status }).toEqual({ failures: [], status: 0 });
+    // The walkthrough did what it says: a reservation committed at central and one at a store.
+    expect(run.stdout.match(/"status":"committed"/g)).toHaveLength(2);
+  }, 180_000);
+});
