@@ -25,7 +25,7 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     createFastifyAdapter(),
     {
       bufferLogs: true,
-      logger: bootLogger(config.logLevel),
+      logger: bootLogger(config),
       // A failed boot is thrown to the caller (main.ts says it in one line), not logged and exited.
       abortOnError: false,
       // Fastify parses JSON itself; Nest's extra parsers would add url-encoded forms (see createFastifyAdapter).

@@ -21,7 +21,7 @@ function readConfig(): AppConfig {
 
 async function main(): Promise<void> {
   const config = readConfig();
-  Logger.overrideLogger(bootLogger(config.logLevel));
+  Logger.overrideLogger(bootLogger(config));
   let embedded: EmbeddedDatabase | undefined;
   if (!config.databaseUrl) {
     embedded = EmbeddedDatabase.forInstance(config);

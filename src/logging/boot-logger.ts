@@ -1,30 +1,36 @@
-import { ConsoleLogger, type LogLevel } from '@nestjs/common';
+import type { LoggerService } from '@nestjs/common';
+import pino from 'pino';
 import type { AppConfig } from '../config/app-config';
 
-/** Nest's levels at or above each of LOG_LEVEL's (pino's names). */
-const NEST_LEVELS: Record<AppConfig['logLevel'], LogLevel[]> = {
-  silent: [],
-  fatal: ['fatal'],
-  error: ['fatal', 'error'],
-  warn: ['fatal', 'error', 'warn'],
-  info: ['fatal', 'error', 'warn', 'log'],
-  debug: ['fatal', 'error', 'warn', 'log', 'debug'],
-  trace: ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'],
-};
+type BootConfig = Pick<AppConfig, 'logLevel' | 'mode' | 'instanceName'>;
 
 /**
- * The logger of everything said before the app's own (pino) logger exists: the embedded
- * database's start, Nest's bootstrap, a failed boot. JSON lines at LOG_LEVEL, like pino's, so
- * a log file never holds colour codes or lines a collector cannot parse.
+ * The logger of everything said before the app's own logger (nestjs-pino) exists: the embedded
+ * database's start, Nest's bootstrap, a failed boot. The same pino lines at LOG_LEVEL, with the
+ * same `mode`, `instance` and `context`, so a log holds one shape from its first line, and never
+ * colour codes or lines a collector cannot parse.
  */
-export function bootLogger(logLevel: AppConfig['logLevel']): ConsoleLogger {
-  return new BootLogger({ json: true, colors: false, logLevels: NEST_LEVELS[logLevel] });
-}
-
-class BootLogger extends ConsoleLogger {
-  /** A failed boot is thrown to whoever booted (main.ts logs it once, in one line): not twice. */
-  override error(message: unknown, ...rest: unknown[]): void {
-    if (rest.at(-1) === 'ExceptionHandler') return;
-    super.error(message, ...rest);
-  }
+export function bootLogger(config: BootConfig): LoggerService {
+  const logger = pino({
+    level: config.logLevel,
+    base: { mode: config.mode, instance: config.instanceName },
+  });
+  /** Nest passes the context last: (message, context) or, for errors, (message, stack, context). */
+  const write =
+    (level: pino.Level) =>
+    (message: unknown, ...rest: unknown[]): void => {
+      const context = rest.length > 0 ? rest.at(-1) : undefined;
+      // A failed boot is thrown to whoever booted (main.ts logs it once, in one line): not twice.
+      if (context === 'ExceptionHandler') return;
+      const stack = rest.length > 1 ? rest[0] : undefined;
+      logger[level]({ context, ...(typeof stack === 'string' ? { stack } : {}) }, String(message));
+    };
+  return {
+    fatal: write('fatal'),
+    error: write('error'),
+    warn: write('warn'),
+    log: write('info'),
+    debug: write('debug'),
+    verbose: write('trace'),
+  };
 }
