@@ -1,7 +1,7 @@
 import { INestApplication, Logger as NestLogger } from '@nestjs/common';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
@@ -89,6 +89,30 @@ function closeConnectionsWhenShuttingDown(fastify: FastifyInstance, graceMs: num
   });
 }
 
+/** What each group of routes is for, shown above it in Swagger UI. */
+const TAG_DESCRIPTIONS: Record<string, string> = {
+  inventory:
+    'Per-store stock levels, their ledger, and stock writes (compare-and-set, batches, counts).',
+  reservations:
+    'Holds of online units for a cart or a pickup, with a time limit: commit, release, extend.',
+  feed: 'The gap-free event feed (long poll) and the consistent snapshot stores bootstrap from.',
+  stores: 'The store link: heartbeats, outbox pushes, allotment releases, remote purchases.',
+  admin: 'Catalog, stores, allotment policy and rate limits (admin keys only).',
+  store: 'A store node: local reads from its replica, sales from its allotment, forwarded writes.',
+  'store sync': "A store node's replication status, outbox, forced bootstrap and link cut.",
+  health: 'Liveness and readiness probes (no key).',
+};
+
+/** The document's tags in the order of the routes, each with its description. */
+function describedTags(document: OpenAPIObject): NonNullable<OpenAPIObject['tags']> {
+  const used = new Set(
+    Object.values(document.paths).flatMap((path) =>
+      Object.values(path).flatMap((operation: { tags?: string[] }) => operation?.tags ?? []),
+    ),
+  );
+  return [...used].map((name) => ({ name, description: TAG_DESCRIPTIONS[name] }));
+}
+
 function setUpSwagger(app: INestApplication, config: AppConfig): void {
   const document = SwaggerModule.createDocument(
     app,
@@ -111,12 +135,13 @@ function setUpSwagger(app: INestApplication, config: AppConfig): void {
       status: { type: 'integer', example: 409 },
       detail: {
         type: 'string',
-        example: 'Only 0 unit(s) of SKU-0001 are available at store-s1; 1 requested.',
+        example: 'Only 0 unit(s) of SKU-00001 are available at store-s1; 1 requested.',
       },
       instance: { type: 'string', example: '/v1/inventory/updates' },
       code: { type: 'string', example: 'insufficient_stock' },
     },
     additionalProperties: true,
   };
+  document.tags = describedTags(document);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
 }

@@ -11,7 +11,7 @@ export const STORE_ID_EXAMPLE = 'store-s1';
 
 /** A SKU: upper-case letters, digits, dot, dash, underscore; starts with a letter or digit. */
 export const PRODUCT_ID_PATTERN = /^[A-Z0-9][A-Z0-9._-]{0,63}$/;
-export const PRODUCT_ID_EXAMPLE = 'SKU-0001';
+export const PRODUCT_ID_EXAMPLE = 'SKU-00001';
 
 /** A non-negative amount with at most two decimals, as a string so it stays exact. */
 export const PRICE_PATTERN = /^\d{1,10}(\.\d{1,2})?$/;

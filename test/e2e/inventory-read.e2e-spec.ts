@@ -166,7 +166,7 @@ describe('inventory reads', () => {
     const badProduct = await t.http.get('/v1/inventory/read-01');
     expectProblem(badProduct, 400, 'validation_failed');
     expect(badProduct.body.errors).toEqual([
-      { field: 'productId', messages: ['productId must look like SKU-0001'] },
+      { field: 'productId', messages: ['productId must look like SKU-00001'] },
     ]);
     const badStore = await t.http.get('/v1/inventory/READ-01/stores/STORE_1');
     expectProblem(badStore, 400, 'validation_failed');

@@ -122,6 +122,34 @@ describe('health, metrics, API docs and request ids', () => {
         'PUT /v1/inventory/{productId}/stores/{storeId}',
       ]),
     );
+    // Every group of routes says what it is for.
+    const tags = spec.body.tags as { name: string; description?: string }[];
+    expect(tags.map((tag) => tag.name)).toEqual(
+      expect.arrayContaining(['inventory', 'reservations', 'feed', 'stores', 'admin', 'health']),
+    );
+    for (const tag of tags)
+      expect({ tag: tag.name, described: !!tag.description }).toEqual({
+        tag: tag.name,
+        described: true,
+      });
+    // A query filter has no example: "Try it out" must not start the first page mid-way.
+    const listParameters = (
+      spec.body.paths['/v1/inventory'].get.parameters as {
+        name: string;
+        schema?: { example?: unknown };
+        example?: unknown;
+      }[]
+    ).filter((parameter) => ['cursor', 'storeId'].includes(parameter.name));
+    expect(listParameters).toHaveLength(2);
+    for (const parameter of listParameters) {
+      expect({
+        name: parameter.name,
+        example: parameter.example ?? parameter.schema?.example,
+      }).toEqual({
+        name: parameter.name,
+        example: undefined,
+      });
+    }
     expect(spec.body.components.securitySchemes.ApiKey).toEqual({
       type: 'apiKey',
       in: 'header',

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
 export class ProductDto {
-  @ApiProperty({ example: 'SKU-0001' }) productId: string;
+  @ApiProperty({ example: 'SKU-00001' }) productId: string;
   @ApiProperty({ example: 'Espresso beans 1 kg' }) name: string;
   @ApiProperty({ example: '19.90' }) price: string;
   @ApiProperty({ example: 1 }) version: number;
@@ -11,11 +11,11 @@ export class ProductDto {
 
 export class ProductItemErrorDto {
   @ApiProperty({ example: 'product_already_exists' }) code: string;
-  @ApiProperty({ example: 'Product SKU-0001 already exists.' }) detail: string;
+  @ApiProperty({ example: 'Product SKU-00001 already exists.' }) detail: string;
 }
 
 export class ProductResultDto {
-  @ApiProperty({ example: 'SKU-0001' }) productId: string;
+  @ApiProperty({ example: 'SKU-00001' }) productId: string;
   @ApiProperty({ enum: ['created', 'failed'] }) status: 'created' | 'failed';
   @ApiPropertyOptional({ type: ProductDto }) product?: ProductDto;
   @ApiPropertyOptional({ type: ProductItemErrorDto }) error?: ProductItemErrorDto;

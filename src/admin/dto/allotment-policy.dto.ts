@@ -36,7 +36,7 @@ export class SetAllotmentTargetDto {
 }
 
 class LevelTargetDto {
-  @ApiProperty({ example: 'SKU-0001' }) productId: string;
+  @ApiProperty({ example: 'SKU-00001' }) productId: string;
   @ApiProperty({ example: 10 }) target: number;
 }
 

@@ -23,8 +23,9 @@ interface IdFieldOptions {
 
 /** A field carrying an id: documented, and validated with the contract's pattern. */
 function idField(pattern: RegExp, example: string, message: string, options: IdFieldOptions) {
+  // A query filter gets no example: Swagger UI's "Try it out" would send it, filtering silently.
   const documentation = {
-    example: options.example ?? example,
+    ...(options.optional ? {} : { example: options.example ?? example }),
     pattern: pattern.source,
     description: options.description,
   };

@@ -4,7 +4,7 @@ import type { StockLevel, StockUpdateResult } from '../../contract';
 /** The answers of stock writes, at central and (forwarded unchanged) at a store. */
 
 export class StockLevelDto implements StockLevel {
-  @ApiProperty({ example: 'SKU-0001' }) productId: string;
+  @ApiProperty({ example: 'SKU-00001' }) productId: string;
   @ApiProperty({ example: 'store-s1' }) storeId: string;
   @ApiProperty({ example: 12 }) onHand: number;
   @ApiProperty({ example: 2 }) reserved: number;
@@ -32,7 +32,7 @@ export class StockUpdateResultDto extends StockLevelDto implements StockUpdateRe
 
 export class ItemErrorDto {
   @ApiProperty({ example: 'insufficient_stock' }) code: string;
-  @ApiProperty({ example: 'Only 0 unit(s) of SKU-0001 are available at store-s1; 1 requested.' })
+  @ApiProperty({ example: 'Only 0 unit(s) of SKU-00001 are available at store-s1; 1 requested.' })
   detail: string;
   @ApiPropertyOptional({ example: 0 }) available?: number;
   @ApiPropertyOptional({ example: 7 }) version?: number;
@@ -40,7 +40,7 @@ export class ItemErrorDto {
 
 export class BatchItemResultDto {
   @ApiProperty({ example: 0, description: 'Position of the item in the request.' }) index: number;
-  @ApiProperty({ example: 'SKU-0001' }) productId: string;
+  @ApiProperty({ example: 'SKU-00001' }) productId: string;
   @ApiProperty({ example: 'store-s1' }) storeId: string;
   @ApiProperty({ example: true }) applied: boolean;
   @ApiPropertyOptional({ example: 11 }) onHand?: number;

@@ -21,7 +21,7 @@ export const ApiStockUpdateBody = () =>
         sale: {
           value: {
             storeId: 'store-s1',
-            productId: 'SKU-0001',
+            productId: 'SKU-00001',
             delta: -1,
             reason: 'sale',
             reference: 'POS-4711',
@@ -30,7 +30,7 @@ export const ApiStockUpdateBody = () =>
         compareAndSet: {
           value: {
             storeId: 'store-s1',
-            productId: 'SKU-0001',
+            productId: 'SKU-00001',
             delta: 10,
             expectedVersion: 7,
             reason: 'receive',
@@ -41,7 +41,7 @@ export const ApiStockUpdateBody = () =>
             storeId: 'store-s1',
             atomic: true,
             updates: [
-              { productId: 'SKU-0001', delta: 24, reason: 'receive' },
+              { productId: 'SKU-00001', delta: 24, reason: 'receive' },
               { productId: 'SKU-0002', delta: -2, reason: 'damage' },
             ],
           },

@@ -19,10 +19,8 @@ export class PageQueryDto {
   @Max(MAX_PAGE_SIZE)
   limit: number = 50;
 
-  @ApiPropertyOptional({
-    description: 'The nextCursor of the previous page.',
-    example: 'eyJrIjoiU0tVLTAwMDEifQ',
-  })
+  // No example: Swagger UI's "Try it out" would send it, and the first page would start mid-way.
+  @ApiPropertyOptional({ description: 'The nextCursor of the previous page.' })
   @IsOptional()
   @IsString()
   @MaxLength(512)

@@ -4,11 +4,11 @@ import { EventType } from '../../contract';
 export class FeedEventDto {
   @ApiProperty({ example: 1042, description: 'Gap-free, in commit order.' }) offset: number;
   @ApiProperty({ enum: EventType, example: EventType.StockLevelChanged }) type: EventType;
-  @ApiProperty({ type: String, nullable: true, example: 'SKU-0001' }) productId: string | null;
+  @ApiProperty({ type: String, nullable: true, example: 'SKU-00001' }) productId: string | null;
   @ApiProperty({ type: String, nullable: true, example: 'store-s1' }) storeId: string | null;
   @ApiProperty({
     example: {
-      productId: 'SKU-0001',
+      productId: 'SKU-00001',
       storeId: 'store-s1',
       onHand: 11,
       reserved: 0,

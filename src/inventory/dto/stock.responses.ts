@@ -14,7 +14,7 @@ export class TotalsDto {
 export class StoreLevelDto extends OmitType(StockLevelDto, ['productId'] as const) {}
 
 export class ProductInventoryDto {
-  @ApiProperty({ example: 'SKU-0001' }) productId: string;
+  @ApiProperty({ example: 'SKU-00001' }) productId: string;
   @ApiProperty({ example: 'Espresso beans 1 kg' }) name: string;
   @ApiProperty({ example: '19.90', description: 'Exact decimal as a string.' }) price: string;
   @ApiProperty({ example: 1 }) version: number;
@@ -30,7 +30,7 @@ export class InventoryPageDto {
 
 export class MovementDto {
   @ApiProperty({ example: '1042' }) id: string;
-  @ApiProperty({ example: 'SKU-0001' }) productId: string;
+  @ApiProperty({ example: 'SKU-00001' }) productId: string;
   @ApiProperty({ example: 'store-s1' }) storeId: string;
   @ApiProperty({ example: 'sale' }) kind: string;
   @ApiProperty({ example: -1 }) delta: number;

@@ -22,7 +22,7 @@ export class OutboxQueryDto extends PageQueryDto {
 
 export class OutboxEntryViewDto implements OutboxEntryView {
   @ApiProperty({ example: 42 }) entryId: number;
-  @ApiProperty({ example: 'SKU-0001' }) productId: string;
+  @ApiProperty({ example: 'SKU-00001' }) productId: string;
   @ApiProperty({ enum: OUTBOX_ENTRY_KINDS, example: 'sale' }) kind: OutboxEntryKind;
   @ApiProperty({ example: -1 }) delta: number;
   @ApiProperty({ example: -1 }) allotmentDelta: number;

@@ -11,7 +11,7 @@ export class PendingStockChangeDto implements PendingStockChange {
   @ApiProperty({ enum: ['pending'], example: 'pending' }) status: 'pending';
   @ApiProperty({ example: 42, description: 'The outbox entry; GET /v1/store/outbox lists it.' })
   entryId: number;
-  @ApiProperty({ example: 'SKU-0001' }) productId: string;
+  @ApiProperty({ example: 'SKU-00001' }) productId: string;
   @ApiProperty({ example: 'store-s1' }) storeId: string;
   @ApiProperty({ enum: OUTBOX_ENTRY_KINDS, example: MovementKind.Sale }) kind: OutboxEntryKind;
   @ApiProperty({ example: -1 }) delta: number;

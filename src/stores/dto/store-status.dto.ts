@@ -17,7 +17,7 @@ export class OutboxReportDto implements OutboxReport {
 }
 
 export class AllotmentReleaseRequestDto implements AllotmentReleaseRequest {
-  @ApiProperty({ example: 'SKU-0001' }) productId: string;
+  @ApiProperty({ example: 'SKU-00001' }) productId: string;
   @ApiProperty({ example: 2, description: 'Release down to this many unsold units.' })
   target: number;
 }
