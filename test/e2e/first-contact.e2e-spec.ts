@@ -1,11 +1,15 @@
 import { Logger } from '@nestjs/common';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApp } from '../../src/bootstrap';
 import { loadConfig } from '../../src/config/config.loader';
 import { permanentConnectionError } from '../../src/database/connection-errors';
-import { EmbeddedDatabase } from '../../src/database/embedded-database';
+import {
+  closedAncestor,
+  EmbeddedDatabase,
+  EmbeddedDatabaseUnreachableError,
+} from '../../src/database/embedded-database';
 import { ADMIN_URL_VAR, withDatabase } from '../setup/test-database';
 import { eventually, expectProblem, S1 } from '../support/e2e';
 import { createTestApp, storeNodeEnv, TEST_ENV, type TestApp } from '../support/test-app';
@@ -131,6 +135,26 @@ describe('an embedded data folder in use', () => {
       );
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('an embedded database under a folder others cannot enter', () => {
+  it('finds the closed folder, and says what to do', () => {
+    const parent = mkdtempSync(join(tmpdir(), 'inventory-closed-'));
+    chmodSync(parent, 0o755); // mkdtemp makes it 700 itself
+    try {
+      const closed = join(parent, 'home');
+      mkdirSync(join(closed, 'clone', 'node_modules'), { recursive: true });
+      chmodSync(closed, 0o700);
+      expect(closedAncestor(join(closed, 'clone', 'node_modules'))).toBe(closed);
+      chmodSync(closed, 0o755);
+      expect(closedAncestor(join(closed, 'clone', 'node_modules'))).toBeUndefined();
+      expect(new EmbeddedDatabaseUnreachableError(closed).message).toMatch(
+        new RegExp(`cannot enter ${closed}.*/srv or /opt.*non-root user.*DATABASE_URL`),
+      );
+    } finally {
+      rmSync(parent, { recursive: true, force: true });
     }
   });
 });
