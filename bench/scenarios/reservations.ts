@@ -27,16 +27,22 @@ function cartStep(catalog: Catalog, context: RequestContext): PlannedRequest {
     context.reservationId = undefined;
     return { method: 'POST', path: `/v1/reservations/${held}/commit`, headers };
   }
-  return { method: 'POST', path: '/v1/reservations', body: holdBody(catalog, 600), headers };
+  return {
+    method: 'POST',
+    path: '/v1/reservations',
+    body: JSON.stringify(holdOf(catalog, 600)),
+    headers,
+  };
 }
 
-function holdBody(catalog: Catalog, ttlSeconds: number): string {
+/** A 1-item hold of a random product at its home store. */
+function holdOf(catalog: Catalog, ttlSeconds: number) {
   const index = catalog.randomIndex();
-  return JSON.stringify({
+  return {
     storeId: catalog.homeStoreOf(index),
     items: [{ productId: catalog.productId(index), quantity: 1 }],
     ttlSeconds,
-  });
+  };
 }
 
 /** Remembers the hold a 201 made, so the connection commits it next. */
@@ -123,8 +129,7 @@ async function makeHolds(context: RunContext, reference: string): Promise<void> 
   const worker = async () => {
     while (left > 0) {
       left -= 1; // taken before the request: workers never make more than asked
-      const hold = JSON.parse(holdBody(catalog, 3600)) as Record<string, unknown>;
-      await api.post('/v1/reservations', { ...hold, reference });
+      await api.post('/v1/reservations', { ...holdOf(catalog, 3600), reference });
     }
   };
   await Promise.all(Array.from({ length: options.connections }, worker));

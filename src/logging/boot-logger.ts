@@ -2,7 +2,12 @@ import type { LoggerService } from '@nestjs/common';
 import pino from 'pino';
 import type { AppConfig } from '../config/app-config';
 
-type BootConfig = Pick<AppConfig, 'logLevel' | 'mode' | 'instanceName'>;
+type LogConfig = Pick<AppConfig, 'logLevel' | 'mode' | 'instanceName'>;
+
+/** What every log line of the process carries, before and after nestjs-pino takes over. */
+export function pinoBaseOptions(config: LogConfig) {
+  return { level: config.logLevel, base: { mode: config.mode, instance: config.instanceName } };
+}
 
 /**
  * The logger of everything said before the app's own logger (nestjs-pino) exists: the embedded
@@ -10,11 +15,8 @@ type BootConfig = Pick<AppConfig, 'logLevel' | 'mode' | 'instanceName'>;
  * same `mode`, `instance` and `context`, so a log holds one shape from its first line, and never
  * colour codes or lines a collector cannot parse.
  */
-export function bootLogger(config: BootConfig): LoggerService {
-  const logger = pino({
-    level: config.logLevel,
-    base: { mode: config.mode, instance: config.instanceName },
-  });
+export function bootLogger(config: LogConfig): LoggerService {
+  const logger = pino(pinoBaseOptions(config));
   /** Nest passes the context last: (message, context) or, for errors, (message, stack, context). */
   const write =
     (level: pino.Level) =>

@@ -2,6 +2,7 @@ import { Module, RequestMethod } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LoggerModule } from 'nestjs-pino';
 import { AppConfig } from '../config/app-config';
+import { pinoBaseOptions } from './boot-logger';
 
 const QUIET_ROUTES = /^\/(health|metrics)(\/|$|\?)/;
 
@@ -22,8 +23,7 @@ function isQuiet(request: IncomingMessage & { originalUrl?: string }): boolean {
         // Every route; the package's default pattern does not match under Nest 12 on Fastify.
         forRoutes: [{ path: '*path', method: RequestMethod.ALL }],
         pinoHttp: {
-          level: config.logLevel,
-          base: { mode: config.mode, instance: config.instanceName },
+          ...pinoBaseOptions(config),
           // Fastify already assigned the id (honouring X-Request-Id); reuse it.
           genReqId: (request: IncomingMessage & { id?: string | number }) => String(request.id),
           autoLogging: { ignore: isQuiet },

@@ -27,9 +27,8 @@ const RESERVATION_COLUMNS = `
  * against the clock when the UPDATE runs, not when its transaction began: a commit has locked
  * the hold's levels by then, so nothing it waits for comes after the check (at most an
  * extension's row lock), and a commit that gets there after the expiry is refused, even if it
- * was sent before. The UPDATE waits for the row lock of
- * whoever else is ending or extending the hold and re-checks this on the row as they left it,
- * so exactly one of them ends it.
+ * was sent before. The UPDATE waits for the row lock of whoever else is ending or extending the
+ * hold and re-checks this on the row as they left it, so exactly one of them ends it.
  */
 const STILL_HOLDING = `r.id = $1 AND r.status = 'active' AND r.expires_at > statement_timestamp()
                        AND ($2::text IS NULL OR r.store_id = $2)`;

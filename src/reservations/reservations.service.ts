@@ -63,12 +63,14 @@ export class ReservationsService {
     // An online order: refused for an offline store unless REMOTE_PURCHASES_WHILE_OFFLINE=allow.
     await this.liveness.assertMayBuyRemotely(storeId);
     const reservationId = randomUUID();
+    // Numbered before they are ordered: a refusal names the item's place in the request.
+    const ordered = items.map((item, index) => ({ ...item, index })).sort(byProductId);
     const result = await this.idempotency.runClaimed(write.claim, async (tx) => {
       const hold = { reservationId, storeId, reference };
-      const levels = await this.hold(tx, hold, items, write.audit);
+      const levels = await this.hold(tx, hold, ordered, write.audit);
       const reservation = await this.reservations.insert(tx, {
         ...hold,
-        items: [...items].sort(byProductId),
+        items: ordered.map(({ productId, quantity }) => ({ productId, quantity })),
         actor: write.audit.actor,
         ttlSeconds: request.ttlSeconds ?? this.defaultTtlSeconds,
       });
@@ -138,11 +140,9 @@ export class ReservationsService {
       storeId,
       reference,
     }: { reservationId: string; storeId: string; reference?: string },
-    items: ReservationItem[],
+    ordered: (ReservationItem & { index: number })[],
     audit: AuditContext,
   ): Promise<StockLevel[]> {
-    // Numbered before they are ordered: a refusal names the item's place in the request.
-    const ordered = items.map((item, index) => ({ ...item, index })).sort(byProductId);
     const levels: StockLevel[] = [];
     for (const { productId, quantity, index } of ordered) {
       const change = {

@@ -1,9 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import { ReadinessCheck } from '../health/readiness-check';
-import { CentralLink } from './central-link';
-import { StoreRegistration } from './store-registration';
-import { SyncProgress } from './sync-progress';
+import { SyncStatusService } from './sync-status.service';
 
 /**
  * A store is ready once its replica has been loaded: before that every read answers 503
@@ -15,26 +13,17 @@ import { SyncProgress } from './sync-progress';
 export class ReplicaReadiness extends ReadinessCheck {
   constructor(
     private readonly indicators: HealthIndicatorService,
-    private readonly progress: SyncProgress,
-    private readonly link: CentralLink,
-    private readonly registration: StoreRegistration,
+    private readonly status: SyncStatusService,
   ) {
     super();
   }
 
   check() {
     const indicator = this.indicators.check('replica');
-    const stalenessMs = this.progress.stalenessMs();
-    const details = {
-      replicaOffset: this.progress.appliedOffset,
-      lagEvents: this.progress.lagEvents,
-      lagSeconds: stalenessMs === null ? null : stalenessMs / 1000,
-      centralReachable: this.link.online && this.link.reachable,
-      knownToCentral: this.registration.known,
-      ...(this.registration.problem ? { problem: this.registration.problem } : {}),
-    };
+    const { problem, ...standing } = this.status.standing();
+    const details = { ...standing, ...(problem ? { problem } : {}) };
     return Promise.resolve(
-      this.progress.appliedOffset === null
+      standing.replicaOffset === null
         ? indicator.down({ ...details, reason: 'the replica has not finished its first load' })
         : indicator.up(details),
     );

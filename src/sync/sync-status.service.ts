@@ -30,6 +30,11 @@ export interface SyncStatus {
   outbox: OutboxStatus;
 }
 
+export type ReplicaStanding = Pick<
+  SyncStatus,
+  'replicaOffset' | 'lagEvents' | 'lagSeconds' | 'centralReachable' | 'knownToCentral' | 'problem'
+>;
+
 /** The store's outbox: what its tills did from the allotment that central has not answered. */
 export interface OutboxStatus {
   pending: number;
@@ -59,24 +64,41 @@ export class SyncStatusService {
   async status(): Promise<SyncStatus> {
     const committed = this.progress.committed;
     const outbox = await this.outboxStatus();
-    const stalenessMs = this.progress.stalenessMs();
+    const { replicaOffset, lagEvents, lagSeconds, centralReachable, knownToCentral, problem } =
+      this.standing();
     return {
       storeId: this.node.storeId,
-      replicaOffset: committed.appliedOffset,
+      replicaOffset,
       centralHeadOffset: committed.centralHead,
-      lagEvents: this.progress.lagEvents,
-      lagSeconds: stalenessMs === null ? null : stalenessMs / 1000,
+      lagEvents,
+      lagSeconds,
       lastAppliedAt: committed.lastAppliedAt?.toISOString() ?? null,
       lastContactAt: this.link.lastContactAt?.toISOString() ?? null,
       bootstrappedAt: committed.bootstrappedAt?.toISOString() ?? null,
       circuitState: this.circuit.state,
       connectivity: this.link.online ? 'online' : 'offline',
-      centralReachable: this.link.online && this.link.reachable,
-      knownToCentral: this.registration.known,
-      problem: this.registration.problem ?? null,
+      centralReachable,
+      knownToCentral,
+      problem,
       longPollSeconds: this.progress.longPollSeconds,
       workers: this.workers.statuses(),
       outbox,
+    };
+  }
+
+  /**
+   * How the replica and the link stand, from memory alone (no query): the status above, and the
+   * readiness probe's body.
+   */
+  standing(): ReplicaStanding {
+    const stalenessMs = this.progress.stalenessMs();
+    return {
+      replicaOffset: this.progress.appliedOffset,
+      lagEvents: this.progress.lagEvents,
+      lagSeconds: stalenessMs === null ? null : stalenessMs / 1000,
+      centralReachable: this.link.online && this.link.reachable,
+      knownToCentral: this.registration.known,
+      problem: this.registration.problem ?? null,
     };
   }
 

@@ -55,7 +55,6 @@ import { WriteForwarder } from './write-forwarder.service';
   ],
   exports: [
     StoreNode,
-    StoreRegistration,
     CentralLink,
     SyncProgress,
     SyncWorker,
