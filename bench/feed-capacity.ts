@@ -174,7 +174,7 @@ function writeIntoDocsSection(section: string): void {
 }
 
 async function main(): Promise<void> {
-  const postgres = await PostgresServer.start(process.env.DATABASE_URL);
+  const postgres = await PostgresServer.start(process.env.DATABASE_URL, 'bench');
   let central: AppProcess | undefined;
   try {
     const centralUrl = await postgres.createDatabase('central');

@@ -217,7 +217,7 @@ Try:
 
 async function main(): Promise<void> {
   console.log('Starting an embedded PostgreSQL...');
-  const postgres = await PostgresServer.start(undefined);
+  const postgres = await PostgresServer.start(undefined, 'demo');
   const processes: AppProcess[] = [];
   let stopping: Promise<void> | undefined;
   const stop = () =>

@@ -50,7 +50,7 @@ export class BenchSystem {
   /** Starts the system; on failure stops whatever did start before rethrowing. */
   static async start(options: SystemOptions): Promise<BenchSystem> {
     const system = new BenchSystem(
-      await PostgresServer.start(options.databaseUrl),
+      await PostgresServer.start(options.databaseUrl, 'bench'),
       newKeys(),
       options,
     );

@@ -20,9 +20,13 @@ export class PostgresServer {
     private readonly embedded?: { server: ChildProcess; dataDir: string },
   ) {}
 
-  static async start(databaseUrl: string | undefined): Promise<PostgresServer> {
+  /**
+   * `user` names the temporary data folder (`inventory-<user>-pg-…`), so that a program that
+   * checks it removed its own folders (the benchmark's smoke test) never sees another's.
+   */
+  static async start(databaseUrl: string | undefined, user: string): Promise<PostgresServer> {
     if (databaseUrl) return new PostgresServer(databaseUrl);
-    const dataDir = mkdtempSync(join(tmpdir(), 'inventory-bench-pg-'));
+    const dataDir = mkdtempSync(join(tmpdir(), `inventory-${user}-pg-`));
     const server = fork(
       join(__dirname, 'postgres-launcher.js'),
       [dataDir, String(await freePort())],

@@ -4,7 +4,8 @@
  * itself, so an example that stops working fails here, not in a reader's terminal.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compiledBuild, REPO } from '../support/compiled-build';
 
@@ -77,6 +78,11 @@ function startDemo(buildDir: string, ports: { central: number; firstStore: numbe
   return { demo, running };
 }
 
+/** The demo's embedded PostgreSQL folders, to prove it removes the one it made. */
+function demoTempDirs(): string[] {
+  return readdirSync(tmpdir()).filter((name) => name.startsWith('inventory-demo-pg-'));
+}
+
 function stopDemo(demo: ChildProcess): Promise<void> {
   if (demo.exitCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
@@ -89,9 +95,11 @@ describe('the README examples, run in order against npm run demo', () => {
   let buildDir: string;
   let demo: ChildProcess | undefined;
   let ports: { central: number; firstStore: number };
+  let tempDirsBefore: string[];
 
   beforeAll(async () => {
     buildDir = compiledBuild('readme-examples');
+    tempDirsBefore = demoTempDirs();
     ports = demoPorts();
     const started = startDemo(buildDir, ports);
     demo = started.demo;
@@ -118,4 +126,10 @@ describe('the README examples, run in order against npm run demo', () => {
     // The walkthrough did what it says: a reservation committed at central and one at a store.
     expect(run.stdout.match(/"status":"committed"/g)).toHaveLength(2);
   }, 180_000);
+
+  it('stops on Ctrl-C and removes its PostgreSQL folder', async () => {
+    await stopDemo(demo!);
+    expect(demo!.exitCode).toBe(0);
+    expect(demoTempDirs().filter((name) => !tempDirsBefore.includes(name))).toEqual([]);
+  }, 30_000);
 });
