@@ -9,17 +9,21 @@ import {
   EmbeddedDatabaseInUseError,
   EmbeddedDatabaseUnreachableError,
 } from './database/embedded-database';
-import { bootLogger } from './logging/boot-logger';
+import { bootLogger, logInvalidConfiguration } from './logging/boot-logger';
 
 const logger = new Logger('Main');
+
+function exitOnConfigError(error: unknown): never {
+  if (!(error instanceof ConfigError)) throw error;
+  logInvalidConfiguration(error.problems);
+  process.exit(78); // EX_CONFIG
+}
 
 function readConfig(): AppConfig {
   try {
     return loadConfig();
   } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    console.error(error.message);
-    process.exit(78); // EX_CONFIG
+    exitOnConfigError(error);
   }
 }
 
@@ -38,9 +42,7 @@ async function main(): Promise<void> {
   const app = await createApp(config).catch(async (error: unknown) => {
     await embedded?.stop();
     // Settings only checkable once the modules exist (STORE_WORKERS) fail like the others.
-    if (!(error instanceof ConfigError)) throw error;
-    console.error(error.message);
-    process.exit(78); // EX_CONFIG
+    exitOnConfigError(error);
   });
   await app.listen({ port: config.httpPort, host: config.host });
   logger.log(`Listening on http://${config.host}:${config.httpPort} (Swagger UI at /docs)`);

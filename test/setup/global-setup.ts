@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,12 +27,14 @@ function freePort(): Promise<number> {
 export default async function globalSetup(): Promise<void> {
   let adminUrl = process.env.DATABASE_URL;
   if (!adminUrl) {
-    const embedded = new EmbeddedDatabase(
-      mkdtempSync(join(tmpdir(), 'inventory-test-pg-')),
-      await freePort(),
-      false,
-    );
-    adminUrl = await embedded.start();
+    const dataDir = mkdtempSync(join(tmpdir(), 'inventory-test-pg-'));
+    const embedded = new EmbeddedDatabase(dataDir, await freePort(), false);
+    try {
+      adminUrl = await embedded.start();
+    } catch (error) {
+      rmSync(dataDir, { recursive: true, force: true });
+      throw error;
+    }
     globalThis.__embeddedPostgres = embedded;
   }
   const template = `inventory_template_${process.pid}`;
