@@ -63,7 +63,7 @@ module.exports = {
       ...project,
       displayName: 'unit',
       // test/lint: the import boundaries of src/, linted from deliberate violations.
-      roots: ['<rootDir>/src', '<rootDir>/test/lint'],
+      roots: ['<rootDir>/src', '<rootDir>/scripts', '<rootDir>/test/lint'],
       testMatch: ['**/*.spec.ts'],
     },
     {
@@ -71,6 +71,13 @@ module.exports = {
       displayName: 'e2e',
       roots: ['<rootDir>/test'],
       testMatch: ['**/*.e2e-spec.ts'],
+    },
+    {
+      // Needs a Redis (REDIS_URL, or 127.0.0.1:6379): `npm run test:redis`, not `npm test`.
+      ...project,
+      displayName: 'redis',
+      roots: ['<rootDir>/test/redis'],
+      testMatch: ['**/*.redis-spec.ts'],
     },
   ],
 };

@@ -1,19 +1,26 @@
 /**
  * `npm run demo`: the whole system on one machine. An embedded PostgreSQL, central on :8081 and
  * three store nodes on :8083-8085 (DEMO_CENTRAL_PORT, DEMO_FIRST_STORE_PORT; separate
- * processes, separate databases), a demo catalog, the
+ * processes, separate databases). `-- --centrals 2` runs two central instances on one database
+ * (:8081, :8082), the stores split between them, as behind a balancer (REDIS_URL, when set,
+ * makes their rate limits one). Then a demo catalog, the
  * cut-link story played once (a store sells from its allotment while cut, central sells its
  * online units, both agree exactly after the restore), and a few things to try. Ctrl-C stops
  * everything.
  */
+import { parseArgs } from 'node:util';
 import { APP_MAIN, AppProcess } from '../bench/system/app-process';
 import { pollUntil } from '../bench/system/poll';
 import { PostgresServer } from '../bench/system/postgres';
 import { productIds, seed, storeIds } from './seed';
 
+const MAX_CENTRALS = 4;
+const CENTRALS = centralCount();
 /** DEMO_CENTRAL_PORT and DEMO_FIRST_STORE_PORT move the demo off ports already in use. */
 const CENTRAL_PORT = Number(process.env.DEMO_CENTRAL_PORT ?? 8081);
-const FIRST_STORE_PORT = Number(process.env.DEMO_FIRST_STORE_PORT ?? CENTRAL_PORT + 2);
+const FIRST_STORE_PORT = Number(
+  process.env.DEMO_FIRST_STORE_PORT ?? CENTRAL_PORT + Math.max(2, CENTRALS),
+);
 const STORES = storeIds(3);
 const PRODUCTS = 1000;
 const KEYS = {
@@ -31,18 +38,37 @@ const commonEnv = {
   API_KEYS: KEYS.client,
   STORE_API_KEYS: STORES.map((storeId) => `${storeId}:${KEYS.store(storeId)}`).join(','),
   LOG_LEVEL: 'warn',
+  ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),
   HEARTBEAT_INTERVAL_MS: '2000',
   STORE_OFFLINE_AFTER_MS: '6000',
 };
 
-async function startCentral(postgres: PostgresServer): Promise<AppProcess> {
-  return AppProcess.start({
-    name: 'central',
-    entry: APP_MAIN,
-    port: CENTRAL_PORT,
-    env: { ...commonEnv, MODE: 'central', DATABASE_URL: await postgres.createDatabase('central') },
-    readyPath: '/health/ready',
-  });
+function centralCount(): number {
+  const { values } = parseArgs({ options: { centrals: { type: 'string', default: '1' } } });
+  const count = Number(values.centrals);
+  if (!Number.isInteger(count) || count < 1 || count > MAX_CENTRALS) {
+    console.error(`--centrals must be a whole number from 1 to ${MAX_CENTRALS}`);
+    process.exit(2);
+  }
+  return count;
+}
+
+/** The central instances, one after another (the first applies the migrations), on one database. */
+async function startCentrals(postgres: PostgresServer): Promise<AppProcess[]> {
+  const databaseUrl = await postgres.createDatabase('central');
+  const centrals: AppProcess[] = [];
+  for (let index = 0; index < CENTRALS; index++) {
+    centrals.push(
+      await AppProcess.start({
+        name: CENTRALS === 1 ? 'central' : `central-${index + 1}`,
+        entry: APP_MAIN,
+        port: CENTRAL_PORT + index,
+        env: { ...commonEnv, MODE: 'central', DATABASE_URL: databaseUrl },
+        readyPath: '/health/ready',
+      }),
+    );
+  }
+  return centrals;
 }
 
 async function startStore(
@@ -58,7 +84,8 @@ async function startStore(
       ...commonEnv,
       MODE: 'store',
       STORE_ID: storeId,
-      CENTRAL_URL: `http://127.0.0.1:${CENTRAL_PORT}`,
+      // With several central instances, the stores take turns: any instance serves any store.
+      CENTRAL_URL: `http://127.0.0.1:${CENTRAL_PORT + (index % CENTRALS)}`,
       CENTRAL_API_KEY: KEYS.store(storeId),
       DATABASE_URL: await postgres.createDatabase(storeId.replace('-', '_')),
     },
@@ -180,7 +207,10 @@ async function waitForReplicas(stores: AppProcess[]): Promise<void> {
   }
 }
 
-function banner(stores: AppProcess[], feedHead: number): string {
+/** How a reader opens a node: localhost, as in the README. */
+const addressOf = (node: AppProcess) => node.baseUrl.replace('127.0.0.1', 'localhost');
+
+function banner(centrals: AppProcess[], stores: AppProcess[], feedHead: number): string {
   const central = `http://localhost:${CENTRAL_PORT}`;
   const s1 = `http://localhost:${FIRST_STORE_PORT}`;
   const s2 = `http://localhost:${FIRST_STORE_PORT + 1}`;
@@ -189,8 +219,7 @@ function banner(stores: AppProcess[], feedHead: number): string {
   return `
 Inventory platform demo is running. Ctrl-C stops everything.
 
-  central   ${central}   Swagger UI ${central}/docs
-${stores.map((store) => `  ${store.name}  ${store.baseUrl.replace('127.0.0.1', 'localhost')}   Swagger UI ${store.baseUrl.replace('127.0.0.1', 'localhost')}/docs`).join('\n')}
+${[...centrals, ...stores].map((node) => `  ${node.name.padEnd(9)} ${addressOf(node)}   Swagger UI ${addressOf(node)}/docs`).join('\n')}
 
 Keys: admin ${KEYS.admin}, client ${KEYS.client}, stores ${STORES.map(KEYS.store).join(', ')}
 Catalog: ${PRODUCTS} products (${sku} ...) stocked at ${STORES.length} stores.
@@ -218,24 +247,29 @@ Try:
 async function main(): Promise<void> {
   console.log('Starting an embedded PostgreSQL...');
   const postgres = await PostgresServer.start(undefined, 'demo');
-  const processes: AppProcess[] = [];
+  const centrals: AppProcess[] = [];
+  const stores: AppProcess[] = [];
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {
       console.log('\nStopping the stores, central and PostgreSQL...');
-      await Promise.allSettled(processes.slice(1).map((process) => process.stop()));
-      await processes[0]?.stop();
+      await Promise.allSettled(stores.map((store) => store.stop()));
+      await Promise.allSettled(centrals.map((central) => central.stop()));
       await postgres.stop();
     })());
   process.once('SIGINT', () => void stop().then(() => process.exit(0)));
   process.once('SIGTERM', () => void stop().then(() => process.exit(0)));
 
   try {
-    console.log(`Starting central on :${CENTRAL_PORT}...`);
-    processes.push(await startCentral(postgres));
+    const centralPorts =
+      CENTRALS === 1 ? `:${CENTRAL_PORT}` : `:${CENTRAL_PORT}-${CENTRAL_PORT + CENTRALS - 1}`;
+    console.log(
+      `Starting ${CENTRALS === 1 ? 'central' : `${CENTRALS} central instances`} on ${centralPorts}...`,
+    );
+    centrals.push(...(await startCentrals(postgres)));
     console.log(`Loading the demo catalog: ${STORES.length} stores x ${PRODUCTS} products...`);
     await seed({
-      baseUrl: processes[0].baseUrl,
+      baseUrl: centrals[0].baseUrl,
       adminKey: KEYS.admin,
       products: PRODUCTS,
       stores: STORES.length,
@@ -244,15 +278,15 @@ async function main(): Promise<void> {
     console.log(
       `Starting ${STORES.length} stores on :${FIRST_STORE_PORT}-${FIRST_STORE_PORT + STORES.length - 1}...`,
     );
-    processes.push(
+    stores.push(
       ...(await Promise.all(STORES.map((storeId, index) => startStore(postgres, storeId, index)))),
     );
-    await waitForReplicas(processes.slice(1));
-    await cutLinkStory(processes.slice(1));
+    await waitForReplicas(stores);
+    await cutLinkStory(stores);
     const feed = await json<{ headOffset: number }>(
-      `http://127.0.0.1:${CENTRAL_PORT}/v1/inventory/events?offset=0&limit=1`,
+      `${centrals[0].baseUrl}/v1/inventory/events?offset=0&limit=1`,
     );
-    console.log(banner(processes.slice(1), feed.headOffset));
+    console.log(banner(centrals, stores, feed.headOffset));
   } catch (error) {
     console.error(error instanceof Error ? error.message : error);
     await stop();

@@ -172,6 +172,15 @@ export class AppConfig {
   @Min(1)
   rateLimitAdminMax = 120;
 
+  /**
+   * A Redis shared by every central instance, so that rate limits hold across them; unset, each
+   * instance counts for itself. An unreachable Redis lets requests through (counted and logged).
+   */
+  @Env('REDIS_URL')
+  @IsOptional()
+  @Matches(/^rediss?:\/\//, { message: 'must be a redis:// (or rediss://) URL' })
+  redisUrl?: string;
+
   @Env('LOG_LEVEL')
   @IsIn(LOG_LEVELS)
   logLevel: (typeof LOG_LEVELS)[number] = 'info';

@@ -5,6 +5,7 @@ import { AppConfig } from '../config/app-config';
 import { isWorthRetrying } from './connection-errors';
 import { dataSourceOptions } from './data-source-options';
 import { runMigrationsExclusively } from './migrate';
+import { PoolMetrics, poolMetricProviders } from './pool.metrics';
 import { UnitOfWork } from './unit-of-work';
 
 @Global()
@@ -34,7 +35,7 @@ import { UnitOfWork } from './unit-of-work';
       },
     }),
   ],
-  providers: [UnitOfWork],
+  providers: [UnitOfWork, PoolMetrics, ...poolMetricProviders],
   exports: [UnitOfWork],
 })
 export class DatabaseModule {}

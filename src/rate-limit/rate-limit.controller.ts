@@ -1,10 +1,9 @@
 import { Controller, Get } from '@nestjs/common';
-import { InjectThrottlerStorage } from '@nestjs/throttler';
 import { ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { AdminOnly } from '../common/auth/auth.decorators';
 import { ApiAuthenticated, ApiProblems } from '../common/http/api-docs.decorators';
 import { AppConfig } from '../config/app-config';
-import { InspectableThrottlerStorage } from './rate-limit.storage';
+import { RateLimitStore } from './rate-limit.storage';
 
 class ClientUsageDto {
   @ApiProperty({
@@ -20,6 +19,12 @@ class ClientUsageDto {
 
 class RateLimitStatusDto {
   @ApiProperty({ example: true }) enabled: boolean;
+  @ApiProperty({
+    example: false,
+    description:
+      'true: counted in Redis (REDIS_URL) across every central instance; false: by this instance alone',
+  })
+  shared: boolean;
   @ApiProperty({ example: 60000 }) windowMs: number;
   @ApiProperty({ example: { default: 1200, admin: 120 } }) limits: {
     default: number;
@@ -36,20 +41,22 @@ class RateLimitStatusDto {
 export class RateLimitController {
   constructor(
     private readonly config: AppConfig,
-    @InjectThrottlerStorage() private readonly storage: InspectableThrottlerStorage,
+    private readonly storage: RateLimitStore,
   ) {}
 
   @Get('status')
   @ApiOperation({
-    summary: 'The limits in force and the clients using most of them (this instance)',
+    summary:
+      'The limits in force and the clients using most of them (across instances when shared through Redis)',
   })
   @ApiOkResponse({ type: RateLimitStatusDto })
-  status(): RateLimitStatusDto {
+  async status(): Promise<RateLimitStatusDto> {
     return {
       enabled: this.config.rateLimitEnabled,
+      shared: this.storage.shared,
       windowMs: this.config.rateLimitWindowMs,
       limits: { default: this.config.rateLimitMax, admin: this.config.rateLimitAdminMax },
-      topClients: this.storage.topClients(20),
+      topClients: await this.storage.topClients(20),
     };
   }
 }

@@ -8,9 +8,13 @@ import {
   ThrottlerModuleOptions,
   ThrottlerStorage,
 } from '@nestjs/throttler';
+import { InjectMetric } from '@willsoto/nestjs-prometheus';
+import type { Counter } from 'prom-client';
 import { ApiKeyRegistry } from '../common/auth/api-key.registry';
 import { RateLimitedError } from '../common/errors/common.errors';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { RATE_LIMITED_REQUESTS } from './rate-limit.metrics';
+import { parseThrottlerKey } from './rate-limit.storage';
 
 /**
  * Throttles per client across all routes: the API key when it is valid, the IP otherwise
@@ -23,6 +27,7 @@ export class RateLimitGuard extends ThrottlerGuard {
     @InjectThrottlerStorage() storage: ThrottlerStorage,
     reflector: Reflector,
     private readonly registry: ApiKeyRegistry,
+    @InjectMetric(RATE_LIMITED_REQUESTS) private readonly refused: Counter,
   ) {
     super(options, storage, reflector);
   }
@@ -52,7 +57,8 @@ export class RateLimitGuard extends ThrottlerGuard {
   ): Promise<void> {
     const retryAfterSeconds = Math.max(1, Math.ceil(detail.timeToBlockExpire));
     const reply = context.switchToHttp().getResponse<FastifyReply>();
-    const throttler = detail.key.split('|')[0];
+    const { throttler } = parseThrottlerKey(detail.key);
+    this.refused.inc({ limit: throttler });
     for (const name of [
       'retry-after',
       'x-ratelimit-limit',

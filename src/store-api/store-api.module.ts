@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { SyncModule } from '../sync/sync.module';
 import { ReplicaHeadersInterceptor } from './replica-headers.interceptor';
+import { storeApiMetricProviders } from './store-api.metrics';
 import { StoreInventoryController } from './store-inventory.controller';
 import { StoreInventoryRepository } from './store-inventory.repository';
 import { StoreInventoryService } from './store-inventory.service';
@@ -19,6 +20,7 @@ import { StoreWritesService } from './store-writes.service';
     StoreWritesService,
     StoreOutboxService,
     ReplicaHeadersInterceptor,
+    ...storeApiMetricProviders,
   ],
 })
 export class StoreApiModule {}

@@ -1,5 +1,7 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
+import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import { createHash } from 'node:crypto';
+import type { Counter } from 'prom-client';
 import { assertMayWriteStore } from '../common/auth/principal';
 import {
   IDEMPOTENCY_KEY_MAX_LENGTH,
@@ -17,7 +19,8 @@ import type { ForwardingContext } from '../sync/central.client';
 import { AllotmentUse, OutboxService } from '../sync/outbox.service';
 import { StockWriteGateway } from '../sync/stock-write.gateway';
 import { StoreNode } from '../sync/store-node';
-import { CentralUnavailableError } from '../sync/sync.errors';
+import { CentralUnavailableError, OutcomeUnknownError } from '../sync/sync.errors';
+import { type SaleOutcome, STORE_SALES } from './store-api.metrics';
 import { AllotmentExhaustedError } from './store-writes.errors';
 
 export interface Sale {
@@ -41,6 +44,7 @@ export class StoreWritesService {
     private readonly gateway: StockWriteGateway,
     private readonly outbox: OutboxService,
     private readonly idempotency: IdempotencyService,
+    @InjectMetric(STORE_SALES) private readonly sales: Counter,
   ) {}
 
   /** A sale at this store's till: from the allotment when it covers it, else by central. */
@@ -50,7 +54,18 @@ export class StoreWritesService {
     const { productId, quantity } = sale;
     const use = { productId, kind: MovementKind.Sale, delta: -quantity } as const;
     const update = { storeId, productId, delta: -quantity, reason: MovementKind.Sale } as const;
-    return this.write(use, update, write) as Promise<PendingSale | AppliedWrite>;
+    try {
+      const result = (await this.write(use, update, write)) as PendingSale | AppliedWrite;
+      this.countSale(result.status);
+      return result;
+    } catch (error) {
+      this.countSale(error instanceof OutcomeUnknownError ? 'unknown' : 'refused');
+      throw error;
+    }
+  }
+
+  private countSale(outcome: SaleOutcome): void {
+    this.sales.inc({ store_id: this.node.storeId, outcome });
   }
 
   /**

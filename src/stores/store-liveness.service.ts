@@ -23,8 +23,8 @@ export class StoreLivenessService {
   constructor(
     private readonly liveness: StoreLivenessRepository,
     private readonly config: AppConfig,
-    @InjectMetric(STORE_REPLICA_LAG_EVENTS) private readonly lagEvents: Gauge<'store'>,
-    @InjectMetric(STORE_REPLICA_LAG_SECONDS) private readonly lagSeconds: Gauge<'store'>,
+    @InjectMetric(STORE_REPLICA_LAG_EVENTS) private readonly lagEvents: Gauge<'store_id'>,
+    @InjectMetric(STORE_REPLICA_LAG_SECONDS) private readonly lagSeconds: Gauge<'store_id'>,
     @InjectMetric(STORES_ONLINE) private readonly online: Gauge,
     @InjectMetric(STORE_ALLOTMENT_UNITS) private readonly allotmentUnits: Gauge<'store_id'>,
     @InjectMetric(STORE_OUTBOX_PENDING) private readonly outboxPending: Gauge<'store_id'>,
@@ -48,8 +48,8 @@ export class StoreLivenessService {
     const row = rows.find((store) => store.id === storeId)!;
     const status = this.statusOf(row);
     this.refreshOnline(rows.map((store) => this.statusOf(store)));
-    this.lagEvents.set({ store: storeId }, status.lagEvents ?? 0);
-    this.lagSeconds.set({ store: storeId }, status.lagSeconds ?? 0);
+    this.lagEvents.set({ store_id: storeId }, status.lagEvents ?? 0);
+    this.lagSeconds.set({ store_id: storeId }, status.lagSeconds ?? 0);
     this.allotmentUnits.set({ store_id: storeId }, status.allotmentUnits);
     if (outbox) this.outboxPending.set({ store_id: storeId }, outbox.pending);
     return { ...status, headOffset: Number(row.head_offset), allotmentReleases };

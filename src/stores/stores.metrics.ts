@@ -10,12 +10,12 @@ export const storesMetricProviders = [
   makeGaugeProvider({
     name: STORE_REPLICA_LAG_EVENTS,
     help: 'Feed events a store had not applied at its last heartbeat',
-    labelNames: ['store'],
+    labelNames: ['store_id'],
   }),
   makeGaugeProvider({
     name: STORE_REPLICA_LAG_SECONDS,
     help: 'Age of the oldest event a store had not applied at its last heartbeat',
-    labelNames: ['store'],
+    labelNames: ['store_id'],
   }),
   makeGaugeProvider({ name: STORES_ONLINE, help: 'Stores whose last heartbeat is recent enough' }),
   makeGaugeProvider({

@@ -22,7 +22,14 @@ async function progressAt(state: Partial<ReplicaState>): Promise<SyncProgress> {
         ...state,
       }),
   } as unknown as ReplicaStateRepository;
-  const progress = new SyncProgress(StoreNode.fromConfig(config), states, gauge(), gauge());
+  const progress = new SyncProgress(
+    StoreNode.fromConfig(config),
+    states,
+    gauge(),
+    gauge(),
+    gauge(),
+    gauge(),
+  );
   await progress.onModuleInit();
   return progress;
 }

@@ -4,7 +4,12 @@ import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import { Gauge } from 'prom-client';
 import { ReplicaState, ReplicaStateRepository } from './replica-state.repository';
 import { StoreNode } from './store-node';
-import { REPLICA_LAG_EVENTS, REPLICA_LAG_SECONDS } from './sync.metrics';
+import {
+  REPLICA_APPLIED_OFFSET,
+  REPLICA_CENTRAL_HEAD,
+  REPLICA_LAG_EVENTS,
+  REPLICA_LAG_SECONDS,
+} from './sync.metrics';
 
 /** How often the lag gauges are refreshed while nothing else happens (lag in seconds grows alone). */
 const GAUGE_REFRESH_MS = 1000;
@@ -35,6 +40,8 @@ export class SyncProgress implements OnModuleInit {
     private readonly states: ReplicaStateRepository,
     @InjectMetric(REPLICA_LAG_EVENTS) private readonly lagEventsGauge: Gauge<'store_id'>,
     @InjectMetric(REPLICA_LAG_SECONDS) private readonly lagSecondsGauge: Gauge<'store_id'>,
+    @InjectMetric(REPLICA_APPLIED_OFFSET) private readonly appliedGauge: Gauge<'store_id'>,
+    @InjectMetric(REPLICA_CENTRAL_HEAD) private readonly headGauge: Gauge<'store_id'>,
   ) {
     this.labels = { store_id: node.storeId };
   }
@@ -102,5 +109,7 @@ export class SyncProgress implements OnModuleInit {
   refreshGauges(): void {
     this.lagEventsGauge.set(this.labels, this.lagEvents ?? 0);
     this.lagSecondsGauge.set(this.labels, (this.stalenessMs() ?? 0) / 1000);
+    this.appliedGauge.set(this.labels, this.state.appliedOffset ?? 0);
+    this.headGauge.set(this.labels, this.state.centralHead ?? 0);
   }
 }

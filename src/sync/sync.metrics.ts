@@ -6,6 +6,8 @@ import {
 
 export const REPLICA_LAG_EVENTS = 'store_replica_lag_events';
 export const REPLICA_LAG_SECONDS = 'store_replica_lag_seconds';
+export const REPLICA_APPLIED_OFFSET = 'store_replica_applied_offset';
+export const REPLICA_CENTRAL_HEAD = 'store_replica_central_head_offset';
 export const SYNC_APPLY_DURATION = 'store_sync_apply_duration_seconds';
 export const FORWARDED_WRITE_RETRIES = 'store_forwarded_write_retries_total';
 export const CENTRAL_CIRCUIT_STATE = 'store_central_circuit_state';
@@ -21,6 +23,16 @@ export const ALLOTMENT_UNITS = 'store_allotment_units';
 // Every series carries store_id: apps that share one process (the e2e tests, the demo) share
 // prom-client's registry, and each store must keep its own series.
 export const syncMetricProviders = [
+  makeGaugeProvider({
+    name: REPLICA_APPLIED_OFFSET,
+    help: 'The last feed offset the replica applied (0 before its first bootstrap)',
+    labelNames: ['store_id'],
+  }),
+  makeGaugeProvider({
+    name: REPLICA_CENTRAL_HEAD,
+    help: 'Central’s feed head as the store last learned it (feed page or heartbeat answer)',
+    labelNames: ['store_id'],
+  }),
   makeGaugeProvider({
     name: REPLICA_LAG_EVENTS,
     help: 'Feed events central has committed that the replica has not applied (last known head - applied offset)',

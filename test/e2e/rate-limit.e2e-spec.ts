@@ -5,6 +5,7 @@ import {
   countRows,
   expectProblem,
   levelRow,
+  metricValue,
   openDb,
   S1,
   startCentral,
@@ -35,6 +36,17 @@ function expectRateLimited(response: HttpResponse, instance: string) {
   expect(response.body.retryAfterSeconds).toBe(retryAfter);
 }
 
+const REFUSED = 'inventory_rate_limited_requests_total{limit="default"}';
+const STORAGE_ERRORS = 'inventory_rate_limit_storage_errors_total';
+
+async function scrape(t: TestApp): Promise<string> {
+  return (await t.http.get('/metrics', { key: null })).text;
+}
+
+async function refusedByDefaultLimit(t: TestApp): Promise<number> {
+  return metricValue(await scrape(t), REFUSED);
+}
+
 describe('rate limiting (enabled: 5 requests per minute, 3 on admin routes)', () => {
   let t: TestApp;
   let db: Client;
@@ -61,7 +73,9 @@ describe('rate limiting (enabled: 5 requests per minute, 3 on admin routes)', ()
       expect(response.status).toBe(200);
       expectBudget(response, 5, remaining);
     }
+    const refusedBefore = await refusedByDefaultLimit(t);
     expectRateLimited(await t.http.get('/v1/inventory', { key: KEY_A }), '/v1/inventory');
+    expect(await refusedByDefaultLimit(t)).toBe(refusedBefore + 1);
 
     // The budget covers every route of the client, and a throttled write is not remembered.
     const key = uniqueKey();
@@ -255,9 +269,36 @@ describe('rate limiting (disabled, as in TEST_ENV)', () => {
     const status = await t.http.get('/v1/admin/rate-limit/status');
     expect(status.body).toEqual({
       enabled: false,
+      shared: false,
       windowMs: 60_000,
       limits: { default: 1200, admin: 120 },
       topClients: [],
     });
+  });
+});
+
+describe('rate limiting shared through a Redis that does not answer', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await createTestApp({
+      RATE_LIMIT_ENABLED: 'true',
+      RATE_LIMIT_MAX: '5',
+      // Nothing listens on port 1: every call to Redis fails at once.
+      REDIS_URL: 'redis://127.0.0.1:1',
+    });
+  });
+
+  afterAll(() => t.close());
+
+  it('lets requests through rather than refuse them, and counts each one', async () => {
+    const before = metricValue(await scrape(t), STORAGE_ERRORS);
+    for (let request = 0; request < 12; request++) {
+      expect((await t.http.get('/v1/inventory', { key: KEYS.client })).status).toBe(200);
+    }
+    expect(metricValue(await scrape(t), STORAGE_ERRORS)).toBeGreaterThanOrEqual(before + 12);
+    // Who used the budget cannot be told without Redis: said so, not answered with a 500.
+    const status = await t.http.get('/v1/admin/rate-limit/status');
+    expectProblem(status, 503, 'rate_limit_store_unavailable');
   });
 });

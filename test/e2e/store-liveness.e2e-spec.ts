@@ -98,7 +98,7 @@ describe('store liveness and remote purchases (central)', () => {
     await central.http.get('/v1/admin/stores');
     const metrics = (await central.http.get('/metrics')).text;
     expect(metrics).toMatch(/inventory_stores_online \d+/);
-    expect(metrics).toMatch(/inventory_store_replica_lag_events\{store="store-s1"\} \d+/);
+    expect(metrics).toMatch(/inventory_store_replica_lag_events\{store_id="store-s1"\} \d+/);
     expect(metrics).toMatch(/inventory_feed_events_appended_total \d+/);
   });
 });

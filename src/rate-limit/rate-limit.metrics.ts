@@ -1,0 +1,16 @@
+import { makeCounterProvider } from '@willsoto/nestjs-prometheus';
+
+export const RATE_LIMITED_REQUESTS = 'inventory_rate_limited_requests_total';
+export const RATE_LIMIT_STORAGE_ERRORS = 'inventory_rate_limit_storage_errors_total';
+
+export const rateLimitMetricProviders = [
+  makeCounterProvider({
+    name: RATE_LIMITED_REQUESTS,
+    help: 'Requests refused with 429, by the limit they hit (default, admin)',
+    labelNames: ['limit'],
+  }),
+  makeCounterProvider({
+    name: RATE_LIMIT_STORAGE_ERRORS,
+    help: 'Requests let through unchecked because the shared rate-limit store (Redis) failed',
+  }),
+];
