@@ -63,7 +63,8 @@ module.exports = {
       ...project,
       displayName: 'unit',
       // test/lint: the import boundaries of src/, linted from deliberate violations.
-      roots: ['<rootDir>/src', '<rootDir>/scripts', '<rootDir>/test/lint'],
+      // test/deploy: docker-compose.yml and its configs, checked against the app's own config.
+      roots: ['<rootDir>/src', '<rootDir>/scripts', '<rootDir>/test/lint', '<rootDir>/test/deploy'],
       testMatch: ['**/*.spec.ts'],
     },
     {
