@@ -10,6 +10,9 @@ export interface AllotmentDrift {
   onlineAvailable: number;
 }
 
+/** The first key of the two-key advisory lock on a store's rebalancing. */
+const REBALANCE_LOCK_CLASS = 7304;
+
 export interface StorePolicyRow {
   share: number | null;
   exists: boolean;
@@ -40,6 +43,23 @@ const DRIFTING_LEVELS = `
 @Injectable()
 export class AllotmentPolicyRepository {
   constructor(private readonly unitOfWork: UnitOfWork) {}
+
+  /**
+   * One rebalance of a store at a time, across every central instance. Grants are deltas
+   * computed from the allotment a round reads, so two rounds at once (a heartbeat re-sent after a
+   * timeout, beats reaching two instances) would both grant the same gap. The lock is taken
+   * before the round reads the levels, and each statement reads what committed before it, so a
+   * round that gets the lock sees every grant of the round before. A round that finds one
+   * running answers false and does nothing: the store's next heartbeat rebalances again.
+   * Released with the transaction.
+   */
+  async tryLockStoreRebalance(tx: EntityManager, storeId: string): Promise<boolean> {
+    const rows: { locked: boolean }[] = await tx.query(
+      `SELECT pg_try_advisory_xact_lock(${REBALANCE_LOCK_CLASS}, hashtext($1)) AS locked`,
+      [storeId],
+    );
+    return rows[0].locked;
+  }
 
   async driftingLevels(
     tx: EntityManager,

@@ -65,6 +65,7 @@ export class AllotmentPolicyService {
   async rebalance(storeId: string, requestId: string): Promise<AllotmentReleaseRequest[]> {
     const audit = { actor: ALLOTMENT_POLICY_ACTOR, requestId };
     return this.unitOfWork.run(async (tx) => {
+      if (!(await this.policy.tryLockStoreRebalance(tx, storeId))) return [];
       const drifting = await this.policy.driftingLevels(
         tx,
         storeId,

@@ -220,11 +220,13 @@ export class ReservationRepository {
   async holdsByStore(): Promise<StoreHolds[]> {
     const rows: { store_id: string; active: number; units: number }[] =
       await this.unitOfWork.manager.query(
-        `SELECT r.store_id, count(DISTINCT r.id)::int AS active,
+        // Every store, those without holds at 0: a gauge that drops a series reads as "no data".
+        `SELECT s.id AS store_id, count(DISTINCT r.id)::int AS active,
                 coalesce(sum(i.quantity), 0)::int AS units
-         FROM reservations r JOIN reservation_items i ON i.reservation_id = r.id
-         WHERE r.status = 'active'
-         GROUP BY r.store_id`,
+         FROM stores s
+         LEFT JOIN reservations r ON r.store_id = s.id AND r.status = 'active'
+         LEFT JOIN reservation_items i ON i.reservation_id = r.id
+         GROUP BY s.id`,
       );
     return rows.map((row) => ({ storeId: row.store_id, active: row.active, units: row.units }));
   }

@@ -97,6 +97,7 @@ export class CentralCircuit {
       breaker: new ConsecutiveBreaker(config.circuitBreakerThreshold),
     });
     stateGauge.set(this.labels, GAUGE_VALUE.closed);
+    this.retries.inc(this.labels, 0); // the series exists before the first retry: 0, not no data
     this.breaker.onStateChange((state) => {
       const name = circuitStateName(state);
       stateGauge.set(this.labels, GAUGE_VALUE[name]);

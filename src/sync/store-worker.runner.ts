@@ -74,6 +74,8 @@ export class StoreWorkerRunner
     for (const entry of this.supervised) {
       if (!this.isSelected(entry.worker)) entry.status.state = 'disabled';
       this.setUp(entry);
+      // Every worker's series from the start, so "no restarts" reads 0 rather than no data.
+      this.restarts.inc(this.labelsOf(entry), 0);
     }
   }
 

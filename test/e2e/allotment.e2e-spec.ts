@@ -1,11 +1,14 @@
 import type { Client } from 'pg';
 import type { FeedEvent } from '../../src/contract';
 import { EventSequencer } from '../../src/events/event-sequencer.service';
+import { AllotmentPolicyService } from '../../src/inventory/allotment-policy.service';
 import {
   createProducts,
+  eventually,
   expectProblem,
   ledgerInconsistencies,
   ledgerStats,
+  openDb,
   receive,
   S1,
   startCentral,
@@ -161,6 +164,53 @@ describe('allotments at central', () => {
     });
   });
 });
+
+describe('the allotment policy', () => {
+  it('grants a gap once when rebalances of one store race (re-sent beats, two instances)', async () => {
+    const { t, db } = await startCentral({ stores: [S1], products: ['POLICY-1'] });
+    const blocker = await openDb(t);
+    try {
+      await receive(t, 'POLICY-1', S1, 40);
+      const policy = t.app.get(AllotmentPolicyService);
+      // The level locked, so that both rounds have read it before either can grant.
+      await blocker.query('BEGIN');
+      await blocker.query(`SELECT 1 FROM stock_levels WHERE product_id = 'POLICY-1' FOR UPDATE`);
+      let done = 0;
+      const rounds = [1, 2].map((round) =>
+        policy.rebalance(S1, `beat-${round}`).finally(() => (done += 1)),
+      );
+      // Each round either waits on the level or has finished (found the other one running).
+      await eventually(
+        () => lockWaiters(db),
+        (waiting) => waiting + done === 2,
+        'both rounds to have read the level',
+      );
+      await blocker.query('COMMIT');
+      await Promise.all(rounds);
+      // The default share, 0.25 of 40: granted by exactly one of the rounds.
+      const { rows } = await db.query(`SELECT allotment FROM stock_levels WHERE product_id = $1`, [
+        'POLICY-1',
+      ]);
+      expect(rows).toEqual([{ allotment: 10 }]);
+      expect((await ledgerStats(db, 'POLICY-1', S1)).byKind).toEqual({
+        receive: 1,
+        allotment_grant: 1,
+      });
+    } finally {
+      await blocker.end();
+      await stopCentral(t, db);
+    }
+  });
+});
+
+/** Backends of the database waiting for a lock. */
+async function lockWaiters(db: Client): Promise<number> {
+  const { rows } = await db.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM pg_stat_activity
+     WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+  );
+  return rows[0].n;
+}
 
 describe('remote purchases for an offline store', () => {
   const P = 'REMOTE-1';
