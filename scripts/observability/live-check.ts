@@ -54,7 +54,7 @@ async function startDemo(): Promise<Demo> {
         ...process.env,
         DEMO_CENTRAL_PORT: String(base),
         DEMO_FIRST_STORE_PORT: String(base + CENTRALS),
-        },
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
