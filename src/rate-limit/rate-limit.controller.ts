@@ -4,6 +4,7 @@ import { ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagg
 import { AdminOnly } from '../common/auth/auth.decorators';
 import { ApiAuthenticated, ApiProblems } from '../common/http/api-docs.decorators';
 import { AppConfig } from '../config/app-config';
+import { ADMIN_KEY_REQUIRED } from '../common/http/problem-examples';
 import { InspectableThrottlerStorage } from './rate-limit.storage';
 
 class ClientUsageDto {
@@ -30,7 +31,7 @@ class RateLimitStatusDto {
 
 @ApiTags('admin')
 @ApiAuthenticated()
-@ApiProblems([403, 'forbidden (not an admin key)'])
+@ApiProblems(ADMIN_KEY_REQUIRED)
 @AdminOnly()
 @Controller('v1/admin/rate-limit')
 export class RateLimitController {
@@ -43,7 +44,7 @@ export class RateLimitController {
   @ApiOperation({
     summary: 'The limits in force and the clients using most of them (this instance)',
   })
-  @ApiOkResponse({ type: RateLimitStatusDto })
+  @ApiOkResponse({ type: RateLimitStatusDto, description: 'The limits and the busiest clients.' })
   status(): RateLimitStatusDto {
     return {
       enabled: this.config.rateLimitEnabled,
