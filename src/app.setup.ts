@@ -6,7 +6,11 @@ import { Logger } from 'nestjs-pino';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { API_KEY_HEADER } from './common/auth/auth.decorators';
-import { API_KEY_SCHEME } from './common/http/api-docs.decorators';
+import {
+  API_KEY_SCHEME,
+  PROBLEM_SCHEMA,
+  withProblemInstances,
+} from './common/http/api-docs.decorators';
 import { ProblemDetailsFilter, sendProblem } from './common/errors/problem-details.filter';
 import { assertSafeBody } from './common/http/body-guard';
 import { createValidationPipe } from './common/http/validation';
@@ -126,22 +130,21 @@ function setUpSwagger(app: INestApplication, config: AppConfig): void {
       .addApiKey({ type: 'apiKey', in: 'header', name: API_KEY_HEADER }, API_KEY_SCHEME)
       .build(),
   );
-  document.components!.schemas!.Problem = {
+  // No example of its own: each response carries real ones, by code (ApiProblems).
+  document.components!.schemas![PROBLEM_SCHEMA] = {
     type: 'object',
     required: ['type', 'title', 'status', 'detail', 'code'],
     properties: {
-      type: { type: 'string', example: 'urn:problem:inventory:insufficient_stock' },
-      title: { type: 'string', example: 'Conflict' },
-      status: { type: 'integer', example: 409 },
-      detail: {
-        type: 'string',
-        example: 'Only 0 unit(s) of SKU-00001 are available at store-s1; 1 requested.',
-      },
-      instance: { type: 'string', example: '/v1/inventory/updates' },
-      code: { type: 'string', example: 'insufficient_stock' },
+      type: { type: 'string', description: 'urn:problem:inventory:<code>' },
+      title: { type: 'string', description: 'The HTTP status, in words.' },
+      status: { type: 'integer' },
+      detail: { type: 'string', description: 'What went wrong, for a person.' },
+      instance: { type: 'string', description: 'The path of the request.' },
+      code: { type: 'string', description: 'The stable machine code (README, "Errors").' },
     },
-    additionalProperties: true,
+    additionalProperties: { description: 'Members of the code: productId, available, …' },
   };
+  withProblemInstances(document);
   document.tags = describedTags(document);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
 }

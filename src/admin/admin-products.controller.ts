@@ -4,15 +4,31 @@ import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestj
 import { ProductIdParam } from '../common/dto/id-fields';
 import { CatalogService } from '../catalog/catalog.service';
 import { AdminOnly } from '../common/auth/auth.decorators';
-import { ApiAuthenticated, ApiIdempotent, ApiProblems } from '../common/http/api-docs.decorators';
+import {
+  ApiAuthenticated,
+  ApiBodyExamples,
+  ApiIdempotent,
+  ApiProblems,
+} from '../common/http/api-docs.decorators';
+import {
+  ADMIN_KEY_REQUIRED,
+  MALFORMED_PRODUCT_ID_PARAM,
+  UNKNOWN_PRODUCT,
+} from '../common/http/problem-examples';
+import { ValidationFailedError } from '../common/errors/common.errors';
 import { Audit, type AuditContext } from '../common/http/audit-context';
 import { BulkProductResultDto, ProductDto } from './dto/admin.responses';
 import { CreateProductsDto } from './dto/create-products.dto';
 import { UpdateProductDto } from './dto/update-product.dto';
 
+const invalidPrice = (field: string) =>
+  new ValidationFailedError([
+    { field, messages: ['price must be a decimal string such as "19.90"'] },
+  ]);
+
 @ApiTags('admin')
 @ApiAuthenticated()
-@ApiProblems([403, 'forbidden (not an admin key)'])
+@ApiProblems(ADMIN_KEY_REQUIRED)
 @AdminOnly()
 @Controller('v1/admin/products')
 export class AdminProductsController {
@@ -26,8 +42,16 @@ export class AdminProductsController {
   })
   @ApiCreatedResponse({ type: BulkProductResultDto, description: 'At least one was created.' })
   @ApiOkResponse({ type: BulkProductResultDto, description: 'None was created.' })
+  @ApiBodyExamples(CreateProductsDto, {
+    newProduct: {
+      summary: 'A product the demo catalog does not have yet',
+      value: {
+        products: [{ productId: 'SKU-90001', name: 'Espresso beans 1 kg', price: '19.90' }],
+      },
+    },
+  })
   @ApiIdempotent()
-  @ApiProblems([400, 'validation_failed'])
+  @ApiProblems(invalidPrice('products.0.price'))
   async create(
     @Body() body: CreateProductsDto,
     @Audit() audit: AuditContext,
@@ -41,9 +65,12 @@ export class AdminProductsController {
 
   @Patch(':productId')
   @ApiOperation({ summary: 'Rename or re-price a product' })
-  @ApiOkResponse({ type: ProductDto })
+  @ApiOkResponse({ type: ProductDto, description: 'Changed: the product as it now is.' })
+  @ApiBodyExamples(UpdateProductDto, {
+    reprice: { summary: 'A new price', value: { price: '21.50' } },
+  })
   @ApiIdempotent()
-  @ApiProblems([400, 'validation_failed'], [404, 'product_not_found'])
+  @ApiProblems(invalidPrice('price'), MALFORMED_PRODUCT_ID_PARAM, UNKNOWN_PRODUCT)
   update(
     @Param('productId', ProductIdParam) productId: string,
     @Body() body: UpdateProductDto,
@@ -54,9 +81,9 @@ export class AdminProductsController {
 
   @Delete(':productId')
   @ApiOperation({ summary: 'Soft-delete a product; its stock reads answer 404 afterwards' })
-  @ApiOkResponse({ type: ProductDto })
+  @ApiOkResponse({ type: ProductDto, description: 'Deleted: the product as it was.' })
   @ApiIdempotent()
-  @ApiProblems([404, 'product_not_found'])
+  @ApiProblems(MALFORMED_PRODUCT_ID_PARAM, UNKNOWN_PRODUCT)
   remove(@Param('productId', ProductIdParam) productId: string, @Audit() audit: AuditContext) {
     return this.catalog.deleteProduct(productId, audit);
   }

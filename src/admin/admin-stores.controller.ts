@@ -4,7 +4,24 @@ import { CatalogService } from '../catalog/catalog.service';
 import { StoreDto, StoreStatusDto } from '../stores/dto/store-status.dto';
 import { StoreLivenessService } from '../stores/store-liveness.service';
 import { AdminOnly } from '../common/auth/auth.decorators';
-import { ApiAuthenticated, ApiIdempotent, ApiProblems } from '../common/http/api-docs.decorators';
+import {
+  ApiAuthenticated,
+  ApiBodyExamples,
+  ApiIdempotent,
+  ApiProblems,
+} from '../common/http/api-docs.decorators';
+import {
+  ADMIN_KEY_REQUIRED,
+  INVALID_PRODUCT_ID,
+  INVALID_STORE_ID,
+  MALFORMED_PRODUCT_ID_PARAM,
+  MALFORMED_STORE_ID_PARAM,
+  UNKNOWN_PRODUCT,
+  UNKNOWN_STORE,
+} from '../common/http/problem-examples';
+import { ValidationFailedError } from '../common/errors/common.errors';
+import { StoreAlreadyExistsError } from '../catalog/catalog.errors';
+import { InsufficientStockError } from '../inventory/inventory.errors';
 import { Audit, type AuditContext } from '../common/http/audit-context';
 import { ProductIdParam, StoreIdParam } from '../common/dto/id-fields';
 import { StockUpdateResultDto } from '../common/dto/stock-level.responses';
@@ -22,7 +39,7 @@ import { CreateStoreDto } from './dto/create-store.dto';
 
 @ApiTags('admin')
 @ApiAuthenticated()
-@ApiProblems([403, 'forbidden (not an admin key)'])
+@ApiProblems(ADMIN_KEY_REQUIRED)
 @AdminOnly()
 @Controller('v1/admin/stores')
 export class AdminStoresController {
@@ -35,9 +52,15 @@ export class AdminStoresController {
 
   @Post()
   @ApiOperation({ summary: 'Register a store' })
-  @ApiCreatedResponse({ type: StoreDto })
+  @ApiCreatedResponse({ type: StoreDto, description: 'Registered: the new store.' })
+  @ApiBodyExamples(CreateStoreDto, {
+    newStore: {
+      summary: 'A fourth store, next to the demo’s three',
+      value: { storeId: 'store-s9', name: 'Harbour Road' },
+    },
+  })
   @ApiIdempotent()
-  @ApiProblems([400, 'validation_failed'], [409, 'store_already_exists'])
+  @ApiProblems(INVALID_STORE_ID, new StoreAlreadyExistsError('store-s1'))
   create(@Body() body: CreateStoreDto, @Audit() audit: AuditContext) {
     return this.catalog.createStore(body.storeId, body.name, audit);
   }
@@ -47,7 +70,7 @@ export class AdminStoresController {
     summary:
       'All stores with their status (online/offline), last heartbeat, replica lag, allotment units and outbox backlog',
   })
-  @ApiOkResponse({ type: [StoreStatusDto] })
+  @ApiOkResponse({ type: [StoreStatusDto], description: 'Every store, in id order.' })
   list() {
     return this.liveness.statuses();
   }
@@ -60,12 +83,23 @@ export class AdminStoresController {
     description:
       'Moves units from onlineAvailable to the level’s allotment; on-hand is unchanged. Only the store sells its allotment.',
   })
-  @ApiOkResponse({ type: StockUpdateResultDto })
+  @ApiOkResponse({
+    type: StockUpdateResultDto,
+    description: 'Granted: the level with its larger allotment.',
+  })
+  @ApiBodyExamples(AllotmentChangeDto, {
+    grant: {
+      summary: 'Three more units for the tills',
+      value: { productId: 'SKU-00002', quantity: 3 },
+    },
+  })
   @ApiIdempotent()
   @ApiProblems(
-    [400, 'validation_failed'],
-    [404, 'product_not_found, store_not_found'],
-    [409, 'insufficient_stock (not enough online units; with available)'],
+    INVALID_PRODUCT_ID,
+    MALFORMED_STORE_ID_PARAM,
+    UNKNOWN_PRODUCT,
+    UNKNOWN_STORE,
+    new InsufficientStockError('SKU-00001', 'store-s1', 0, 3),
   )
   grant(
     @Param('storeId', StoreIdParam) storeId: string,
@@ -78,8 +112,8 @@ export class AdminStoresController {
 
   @Get(':storeId/allotment-policy')
   @ApiOperation({ summary: 'A store’s allotment policy: its share and the levels’ own targets' })
-  @ApiOkResponse({ type: AllotmentPolicyDto })
-  @ApiProblems([400, 'validation_failed'], [404, 'store_not_found'])
+  @ApiOkResponse({ type: AllotmentPolicyDto, description: 'The policy in force.' })
+  @ApiProblems(MALFORMED_STORE_ID_PARAM, UNKNOWN_STORE)
   policy(@Param('storeId', StoreIdParam) storeId: string) {
     return this.allotments.policyOf(storeId);
   }
@@ -90,8 +124,16 @@ export class AdminStoresController {
     description:
       'Acted on at the store’s next heartbeat: central grants up to the new target, and asks the store to release what it holds unsold above it.',
   })
-  @ApiOkResponse({ type: AllotmentPolicyDto })
-  @ApiProblems([400, 'validation_failed'], [404, 'store_not_found'])
+  @ApiOkResponse({ type: AllotmentPolicyDto, description: 'Set: the policy now in force.' })
+  @ApiBodyExamples(SetAllotmentShareDto, {
+    share: { summary: 'The tills hold 40 % of each level', value: { share: 0.4 } },
+    defaultShare: { summary: 'Back to ALLOTMENT_SHARE', value: { share: null } },
+  })
+  @ApiProblems(
+    new ValidationFailedError([{ field: 'share', messages: ['share must not be greater than 1'] }]),
+    MALFORMED_STORE_ID_PARAM,
+    UNKNOWN_STORE,
+  )
   setShare(@Param('storeId', StoreIdParam) storeId: string, @Body() body: SetAllotmentShareDto) {
     return this.allotments.setStoreShare(storeId, body.share);
   }
@@ -101,8 +143,11 @@ export class AdminStoresController {
     summary: 'Give one level its own allotment target (null: back to the store’s share)',
     description: 'Acted on at the store’s next heartbeat, like a change of share.',
   })
-  @ApiOkResponse({ type: AllotmentPolicyDto })
-  @ApiProblems([400, 'validation_failed'], [404, 'product_not_found, store_not_found'])
+  @ApiOkResponse({ type: AllotmentPolicyDto, description: 'Set: the policy now in force.' })
+  @ApiBodyExamples(SetAllotmentTargetDto, {
+    target: { summary: 'This level’s tills hold 12 units', value: { target: 12 } },
+  })
+  @ApiProblems(MALFORMED_STORE_ID_PARAM, MALFORMED_PRODUCT_ID_PARAM, UNKNOWN_PRODUCT, UNKNOWN_STORE)
   setTarget(
     @Param('storeId', StoreIdParam) storeId: string,
     @Param('productId', ProductIdParam) productId: string,

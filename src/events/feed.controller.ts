@@ -7,6 +7,9 @@ import { FEED_WAIT_HEADER } from '../contract';
 import { FeedPageDto } from './dto/feed.responses';
 import { FeedQueryDto, SnapshotQueryDto } from './dto/feed-query.dto';
 import { FeedService } from './feed.service';
+import { INVALID_STORE_ID } from '../common/http/problem-examples';
+import { ValidationFailedError } from '../common/errors/common.errors';
+import { OffsetAheadOfHeadError, OffsetExpiredError, SnapshotBusyError } from './feed.errors';
 import { SnapshotService } from './snapshot.service';
 
 @ApiTags('feed')
@@ -28,6 +31,8 @@ export class FeedController {
   })
   @ApiOkResponse({
     type: FeedPageDto,
+    description:
+      'The events after the offset (none when the wait ran out), and the offset to ask next.',
     headers: {
       'X-Feed-Wait-Seconds': {
         description:
@@ -37,9 +42,9 @@ export class FeedController {
     },
   })
   @ApiProblems(
-    [400, 'validation_failed'],
-    [409, 'offset_ahead_of_head (with headOffset)'],
-    [410, 'offset_expired'],
+    new ValidationFailedError([{ field: 'offset', messages: ['offset must not be less than 0'] }]),
+    new OffsetAheadOfHeadError(90_000, 6_042),
+    new OffsetExpiredError(12, 3_000),
   )
   events(
     @Query() query: FeedQueryDto,
@@ -62,7 +67,7 @@ export class FeedController {
   })
   @ApiProduces('application/x-ndjson')
   @ApiOkResponse({ description: 'application/x-ndjson, one JSON record per line' })
-  @ApiProblems([400, 'validation_failed'], [503, 'snapshot_busy (see Retry-After)'])
+  @ApiProblems(INVALID_STORE_ID, new SnapshotBusyError(4, 5))
   snapshot(
     @Query() query: SnapshotQueryDto,
     @Res({ passthrough: true }) reply: FastifyReply,

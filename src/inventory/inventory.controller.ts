@@ -11,7 +11,28 @@ import {
 } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ProductIdParam, StoreIdParam } from '../common/dto/id-fields';
-import { ApiAuthenticated, ApiIdempotent, ApiProblems } from '../common/http/api-docs.decorators';
+import {
+  ApiAuthenticated,
+  ApiBodyExamples,
+  ApiIdempotent,
+  ApiProblems,
+} from '../common/http/api-docs.decorators';
+import {
+  INVALID_STORE_ID,
+  MALFORMED_PRODUCT_ID_PARAM,
+  MALFORMED_STORE_ID_PARAM,
+  OTHER_STORES_STOCK,
+  UNKNOWN_PRODUCT,
+  UNKNOWN_STORE,
+} from '../common/http/problem-examples';
+import { ValidationFailedError } from '../common/errors/common.errors';
+import { IdempotencyKeyMismatchError } from '../idempotency/idempotency.errors';
+import { MAX_ON_HAND } from '../contract';
+import {
+  InsufficientStockError,
+  QuantityOutOfRangeError,
+  VersionConflictError,
+} from './inventory.errors';
 import { StockLevelDto, StockUpdateResultDto } from '../common/dto/stock-level.responses';
 import { StockUpdateBodyPipe } from '../common/dto/stock-update-body.pipe';
 import { ApiStockUpdateBody } from '../common/dto/stock-update.api-docs';
@@ -24,6 +45,11 @@ import { InventoryPageDto, MovementPageDto, ProductInventoryDto } from './dto/st
 import { InventoryQueryService } from './inventory-query.service';
 import { StockService } from './stock.service';
 import { MovementKind } from '../contract';
+
+const ZERO_DELTA = new ValidationFailedError([
+  { field: 'delta', messages: ['delta must not be 0'] },
+]);
+const STALE_VERSION = new VersionConflictError('SKU-00001', 'store-s1', 7, 9, 38);
 
 @ApiTags('inventory')
 @ApiAuthenticated()
@@ -38,24 +64,24 @@ export class InventoryController {
   @ApiOperation({
     summary: 'Products with their per-store levels and totals, keyset-paginated by product id',
   })
-  @ApiOkResponse({ type: InventoryPageDto })
-  @ApiProblems([400, 'validation_failed'], [404, 'store_not_found'])
+  @ApiOkResponse({ type: InventoryPageDto, description: 'A page of products, in id order.' })
+  @ApiProblems(INVALID_STORE_ID, UNKNOWN_STORE)
   list(@Query() query: StoreFilterPageQueryDto) {
     return this.queries.list(query);
   }
 
   @Get(':productId')
   @ApiOperation({ summary: 'One product with every store level and totals' })
-  @ApiOkResponse({ type: ProductInventoryDto })
-  @ApiProblems([404, 'product_not_found'])
+  @ApiOkResponse({ type: ProductInventoryDto, description: 'The product, its levels and totals.' })
+  @ApiProblems(MALFORMED_PRODUCT_ID_PARAM, UNKNOWN_PRODUCT)
   product(@Param('productId', ProductIdParam) productId: string) {
     return this.queries.product(productId);
   }
 
   @Get(':productId/stores/:storeId')
   @ApiOperation({ summary: 'One stock level (zeros at version 0 when never written)' })
-  @ApiOkResponse({ type: StockLevelDto })
-  @ApiProblems([404, 'product_not_found, store_not_found'])
+  @ApiOkResponse({ type: StockLevelDto, description: 'The level as it now is.' })
+  @ApiProblems(MALFORMED_PRODUCT_ID_PARAM, MALFORMED_STORE_ID_PARAM, UNKNOWN_PRODUCT, UNKNOWN_STORE)
   level(
     @Param('productId', ProductIdParam) productId: string,
     @Param('storeId', StoreIdParam) storeId: string,
@@ -65,8 +91,8 @@ export class InventoryController {
 
   @Get(':productId/movements')
   @ApiOperation({ summary: 'The stock ledger of a product, newest first' })
-  @ApiOkResponse({ type: MovementPageDto })
-  @ApiProblems([404, 'product_not_found, store_not_found'])
+  @ApiOkResponse({ type: MovementPageDto, description: 'A page of movements, newest first.' })
+  @ApiProblems(MALFORMED_PRODUCT_ID_PARAM, INVALID_STORE_ID, UNKNOWN_PRODUCT, UNKNOWN_STORE)
   movements(
     @Param('productId', ProductIdParam) productId: string,
     @Query() query: StoreFilterPageQueryDto,
@@ -86,11 +112,14 @@ export class InventoryController {
   @ApiIdempotent()
   @ClaimedInTransaction()
   @ApiProblems(
-    [400, 'validation_failed, idempotency_key_mismatch'],
-    [403, 'forbidden (a store key writing another store)'],
-    [404, 'product_not_found, store_not_found'],
-    [409, 'version_conflict (with version and available), insufficient_stock (with available)'],
-    [422, 'quantity_out_of_range'],
+    ZERO_DELTA,
+    new IdempotencyKeyMismatchError(),
+    OTHER_STORES_STOCK,
+    UNKNOWN_PRODUCT,
+    UNKNOWN_STORE,
+    STALE_VERSION,
+    new InsufficientStockError('SKU-00001', 'store-s1', 0, 1),
+    new QuantityOutOfRangeError('SKU-00001', 'store-s1', MAX_ON_HAND),
   )
   update(
     @Body(StockUpdateBodyPipe) body: AdjustStockDto | BatchAdjustStockDto,
@@ -114,14 +143,23 @@ export class InventoryController {
     summary: 'Set the on-hand quantity from a physical count',
     description: 'The ledger records the difference as a count movement.',
   })
-  @ApiOkResponse({ type: StockUpdateResultDto })
+  @ApiOkResponse({
+    type: StockUpdateResultDto,
+    description: 'Counted: the level after the count, and the movement of the difference.',
+  })
+  @ApiBodyExamples(SetStockCountDto, {
+    count: { summary: 'The shelf holds 42', value: { onHand: 42, reason: MovementKind.Count } },
+  })
   @ApiIdempotent()
   @ClaimedInTransaction()
   @ApiProblems(
-    [400, 'validation_failed'],
-    [403, 'forbidden'],
-    [404, 'product_not_found, store_not_found'],
-    [409, 'version_conflict, insufficient_stock (count below reserved)'],
+    new ValidationFailedError([{ field: 'onHand', messages: ['onHand must not be less than 0'] }]),
+    MALFORMED_PRODUCT_ID_PARAM,
+    OTHER_STORES_STOCK,
+    UNKNOWN_PRODUCT,
+    UNKNOWN_STORE,
+    STALE_VERSION,
+    new InsufficientStockError('SKU-00001', 'store-s1', 2, 3),
   )
   setCount(
     @Param('productId', ProductIdParam) productId: string,

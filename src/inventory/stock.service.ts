@@ -224,11 +224,16 @@ export class StockService {
   }
 }
 
+/** A refusal of one item of a request, naming the item's position in it. */
+export function namingItem<E>(error: E, index: number): E {
+  if (error instanceof DomainError) Object.assign(error.details, { itemIndex: index });
+  return error;
+}
+
 /** Rethrows a refusal of one item of a request, naming the item's position in it. */
 export function withItemIndex(index: number): (error: unknown) => never {
   return (error) => {
-    if (error instanceof DomainError) Object.assign(error.details, { itemIndex: index });
-    throw error;
+    throw namingItem(error, index);
   };
 }
 

@@ -3,6 +3,8 @@ import { ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagg
 import { AdminOnly } from '../common/auth/auth.decorators';
 import { ApiAuthenticated, ApiProblems } from '../common/http/api-docs.decorators';
 import { AppConfig } from '../config/app-config';
+import { ADMIN_KEY_REQUIRED } from '../common/http/problem-examples';
+import { RateLimitStoreUnavailableError } from './rate-limit.errors';
 import { RateLimitStore } from './rate-limit.storage';
 
 class ClientUsageDto {
@@ -35,7 +37,7 @@ class RateLimitStatusDto {
 
 @ApiTags('admin')
 @ApiAuthenticated()
-@ApiProblems([403, 'forbidden (not an admin key)'])
+@ApiProblems(ADMIN_KEY_REQUIRED)
 @AdminOnly()
 @Controller('v1/admin/rate-limit')
 export class RateLimitController {
@@ -49,7 +51,8 @@ export class RateLimitController {
     summary:
       'The limits in force and the clients using most of them (across instances when shared through Redis)',
   })
-  @ApiOkResponse({ type: RateLimitStatusDto })
+  @ApiOkResponse({ type: RateLimitStatusDto, description: 'The limits and the busiest clients.' })
+  @ApiProblems(new RateLimitStoreUnavailableError('connect ECONNREFUSED 10.0.0.7:6379'))
   async status(): Promise<RateLimitStatusDto> {
     return {
       enabled: this.config.rateLimitEnabled,

@@ -1,6 +1,27 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiAuthenticated, ApiIdempotent, ApiProblems } from '../common/http/api-docs.decorators';
+import {
+  ApiAuthenticated,
+  ApiBodyExamples,
+  ApiIdempotent,
+  ApiProblems,
+} from '../common/http/api-docs.decorators';
+import {
+  INVALID_STORE_ID,
+  MALFORMED_RESERVATION_ID_PARAM,
+  OTHER_STORES_STOCK,
+  UNKNOWN_PRODUCT,
+  UNKNOWN_STORE,
+} from '../common/http/problem-examples';
+import { InsufficientStockError } from '../inventory/inventory.errors';
+import { namingItem } from '../inventory/stock.service';
+import { StoreOfflineError } from '../stores/stores.errors';
+import { RESERVATION_ID_EXAMPLE, ReservationStatus } from '../contract';
+import {
+  ReservationExpiredError,
+  ReservationNotActiveError,
+  ReservationNotFoundError,
+} from './reservations.errors';
 import type { WriteContext } from '../idempotency/idempotency.types';
 import { ClaimedInTransaction, Write } from '../idempotency/write-context.decorator';
 import {
@@ -13,16 +34,16 @@ import { ReservationDto, ReservationWriteResultDto } from '../common/dto/reserva
 import { ReservationPageDto } from './dto/reservation.responses';
 import { ReservationsService } from './reservations.service';
 
+const UNKNOWN_RESERVATION = new ReservationNotFoundError(RESERVATION_ID_EXAMPLE);
+
 /** The answers a write of an existing reservation can give besides success. */
 const ApiEndProblems = () =>
   ApiProblems(
-    [400, 'validation_failed'],
-    [403, 'forbidden (a store key and another store’s reservation)'],
-    [404, 'reservation_not_found'],
-    [
-      409,
-      'reservation_expired (its time ran out; with expiresAt), reservation_not_active (committed or released already; with reservationStatus)',
-    ],
+    MALFORMED_RESERVATION_ID_PARAM,
+    OTHER_STORES_STOCK,
+    UNKNOWN_RESERVATION,
+    new ReservationExpiredError(RESERVATION_ID_EXAMPLE, '2026-12-01T10:15:00.000Z'),
+    new ReservationNotActiveError(RESERVATION_ID_EXAMPLE, ReservationStatus.Committed),
   );
 
 @ApiTags('reservations')
@@ -39,17 +60,29 @@ export class ReservationsController {
       'All items are held or none, from each level’s onlineAvailable (never from a store’s allotment): `reserved` rises by each quantity, with a `reserve` movement and a feed event per item. ' +
       'The hold ends by a commit (sold), a release, or its expiry after ttlSeconds (RESERVATION_TTL when absent), released by central within about a second.',
   })
-  @ApiCreatedResponse({ type: ReservationWriteResultDto })
+  @ApiCreatedResponse({
+    type: ReservationWriteResultDto,
+    description: 'Held: the reservation and each level with its units reserved.',
+  })
+  @ApiBodyExamples(CreateReservationDto, {
+    cart: {
+      summary: 'Two units for a cart, for 15 minutes',
+      value: {
+        storeId: 'store-s1',
+        items: [{ productId: 'SKU-00002', quantity: 2 }],
+        ttlSeconds: 900,
+        reference: 'ORDER-1001',
+      },
+    },
+  })
   @ApiIdempotent()
   @ApiProblems(
-    [400, 'validation_failed'],
-    [403, 'forbidden (a store key holding another store’s stock)'],
-    [404, 'product_not_found, store_not_found (with itemIndex for an item)'],
-    [409, 'insufficient_stock (with productId, itemIndex, available, requested)'],
-    [
-      503,
-      'store_offline (the store stopped beating; REMOTE_PURCHASES_WHILE_OFFLINE=allow holds anyway)',
-    ],
+    INVALID_STORE_ID,
+    OTHER_STORES_STOCK,
+    namingItem(UNKNOWN_PRODUCT, 0),
+    UNKNOWN_STORE,
+    namingItem(new InsufficientStockError('SKU-00001', 'store-s1', 0, 2), 0),
+    new StoreOfflineError('store-s1', new Date('2026-12-01T10:00:00.000Z')),
   )
   create(@Body() body: CreateReservationDto, @Write() write: WriteContext) {
     return this.reservations.create(body, write);
@@ -57,16 +90,16 @@ export class ReservationsController {
 
   @Get()
   @ApiOperation({ summary: 'Reservations, newest first, keyset-paginated' })
-  @ApiOkResponse({ type: ReservationPageDto })
-  @ApiProblems([400, 'validation_failed'])
+  @ApiOkResponse({ type: ReservationPageDto, description: 'A page of reservations, newest first.' })
+  @ApiProblems(INVALID_STORE_ID)
   list(@Query() query: ReservationQueryDto) {
     return this.reservations.list(query);
   }
 
   @Get(':reservationId')
   @ApiOperation({ summary: 'One reservation, its status as of now' })
-  @ApiOkResponse({ type: ReservationDto })
-  @ApiProblems([400, 'validation_failed'], [404, 'reservation_not_found'])
+  @ApiOkResponse({ type: ReservationDto, description: 'The reservation, its status as of now.' })
+  @ApiProblems(MALFORMED_RESERVATION_ID_PARAM, UNKNOWN_RESERVATION)
   get(@Param('reservationId', ReservationIdParam) reservationId: string) {
     return this.reservations.get(reservationId);
   }
@@ -79,7 +112,10 @@ export class ReservationsController {
     description:
       'onHand and reserved fall by each quantity, with a `sale` movement per item. Refused once the hold has expired, even before the sweeper released it.',
   })
-  @ApiOkResponse({ type: ReservationWriteResultDto })
+  @ApiOkResponse({
+    type: ReservationWriteResultDto,
+    description: 'Committed: the units are sold; the levels as they now are.',
+  })
   @ApiIdempotent()
   @ApiEndProblems()
   commit(
@@ -96,7 +132,10 @@ export class ReservationsController {
     summary: 'Give the held units back to onlineAvailable',
     description: 'reserved falls by each quantity, with a `release` movement per item.',
   })
-  @ApiOkResponse({ type: ReservationWriteResultDto })
+  @ApiOkResponse({
+    type: ReservationWriteResultDto,
+    description: 'Released: the units are online again; the levels as they now are.',
+  })
   @ApiIdempotent()
   @ApiEndProblems()
   release(
@@ -113,7 +152,13 @@ export class ReservationsController {
     summary: 'Let the hold last ttlSeconds from now (a checkout whose payment started)',
     description: 'Only while the hold is active and has not expired.',
   })
-  @ApiOkResponse({ type: ReservationDto })
+  @ApiOkResponse({
+    type: ReservationDto,
+    description: 'Extended: the reservation, with its new expiresAt.',
+  })
+  @ApiBodyExamples(ExtendReservationDto, {
+    payment: { summary: 'Ten more minutes from now', value: { ttlSeconds: 600 } },
+  })
   @ApiIdempotent()
   @ApiEndProblems()
   extend(

@@ -26,9 +26,10 @@ export class ReplicaHeadersInterceptor implements NestInterceptor {
 }
 
 /** Documents a local read's body and its replica headers. */
-export const ApiReplicaRead = (type: Type<unknown>) =>
+export const ApiReplicaRead = (type: Type<unknown>, description: string) =>
   ApiOkResponse({
     type,
+    description,
     headers: {
       'X-Replica-Offset': {
         description: 'The central feed offset the replica had applied when the read began.',

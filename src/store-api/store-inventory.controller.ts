@@ -2,6 +2,13 @@ import { Controller, Get, Param, Query, UseInterceptors } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ProductIdParam } from '../common/dto/id-fields';
 import { ApiAuthenticated, ApiProblems } from '../common/http/api-docs.decorators';
+import {
+  INVALID_STORE_ID,
+  MALFORMED_PRODUCT_ID_PARAM,
+  UNKNOWN_PRODUCT,
+  UNKNOWN_STORE,
+} from '../common/http/problem-examples';
+import { ReplicaNotReadyError } from '../sync/sync.errors';
 import { StoreInventoryQueryDto, StoreScopeQueryDto } from './dto/store-inventory-query.dto';
 import { StoreInventoryPageDto, StoreStockLevelDto } from './dto/store-inventory.responses';
 import { ApiReplicaRead, ReplicaHeadersInterceptor } from './replica-headers.interceptor';
@@ -9,7 +16,7 @@ import { StoreInventoryService } from './store-inventory.service';
 
 @ApiTags('store')
 @ApiAuthenticated()
-@ApiProblems([503, 'replica_not_ready (before the first load from central)'])
+@ApiProblems(new ReplicaNotReadyError())
 @UseInterceptors(ReplicaHeadersInterceptor)
 @Controller('v1/store/inventory')
 export class StoreInventoryController {
@@ -21,8 +28,8 @@ export class StoreInventoryController {
       'This store’s level of every product, from the local replica (keyset-paginated by product id)',
     description: 'Answers without central, so it keeps working while central is unreachable.',
   })
-  @ApiReplicaRead(StoreInventoryPageDto)
-  @ApiProblems([400, 'validation_failed'], [404, 'store_not_found'])
+  @ApiReplicaRead(StoreInventoryPageDto, 'A page of this store’s levels, in product id order.')
+  @ApiProblems(INVALID_STORE_ID, UNKNOWN_STORE)
   list(@Query() query: StoreInventoryQueryDto) {
     return this.inventory.list(query);
   }
@@ -33,8 +40,8 @@ export class StoreInventoryController {
     description:
       'Same shape as central’s GET /v1/inventory/{productId}/stores/{storeId}, plus name and price; zeros at version 0 when never written.',
   })
-  @ApiReplicaRead(StoreStockLevelDto)
-  @ApiProblems([400, 'validation_failed'], [404, 'product_not_found, store_not_found'])
+  @ApiReplicaRead(StoreStockLevelDto, 'The level as the replica holds it, with what is pending.')
+  @ApiProblems(MALFORMED_PRODUCT_ID_PARAM, INVALID_STORE_ID, UNKNOWN_PRODUCT, UNKNOWN_STORE)
   level(@Param('productId', ProductIdParam) productId: string, @Query() query: StoreScopeQueryDto) {
     return this.inventory.level(productId, query.storeId);
   }

@@ -1,7 +1,10 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Post, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AdminOnly } from '../common/auth/auth.decorators';
-import { ApiAuthenticated, ApiProblems } from '../common/http/api-docs.decorators';
+import { ApiAuthenticated, ApiBodyExamples, ApiProblems } from '../common/http/api-docs.decorators';
+import { ADMIN_KEY_REQUIRED } from '../common/http/problem-examples';
+import { ValidationFailedError } from '../common/errors/common.errors';
+import { CentralProtocolError, linkCutError } from '../sync/sync.errors';
 import { CentralLink } from '../sync/central-link';
 import { SyncStatusService } from '../sync/sync-status.service';
 import { SyncWorker } from '../sync/sync.worker';
@@ -25,7 +28,10 @@ export class StoreSyncController {
   @ApiOperation({
     summary: 'How far the replica follows central, and the health of the link to central',
   })
-  @ApiOkResponse({ type: SyncStatusDto })
+  @ApiOkResponse({
+    type: SyncStatusDto,
+    description: 'The replica’s progress and the link’s state.',
+  })
   syncStatus() {
     return this.status.status();
   }
@@ -36,8 +42,15 @@ export class StoreSyncController {
     description:
       'pending: not answered by central yet (they survive restarts and are re-sent); applied: central applied them exactly once; rejected: central refused them (kept and counted, never dropped).',
   })
-  @ApiOkResponse({ type: OutboxPageDto })
-  @ApiProblems([400, 'validation_failed'])
+  @ApiOkResponse({ type: OutboxPageDto, description: 'A page of entries, oldest first.' })
+  @ApiProblems(
+    new ValidationFailedError([
+      {
+        field: 'state',
+        messages: ['state must be one of the following values: pending, applied, rejected'],
+      },
+    ]),
+  )
   outbox(@Query() query: OutboxQueryDto) {
     return this.outboxEntries.page(query);
   }
@@ -50,10 +63,14 @@ export class StoreSyncController {
     description:
       'Answers once the new replica has committed; the feed then continues from the snapshot’s offset.',
   })
-  @ApiOkResponse({ type: SyncStatusDto })
+  @ApiOkResponse({
+    type: SyncStatusDto,
+    description: 'Reloaded: the status after the new replica.',
+  })
   @ApiProblems(
-    [403, 'forbidden (not an admin key)'],
-    [503, 'central_unavailable, central_protocol_error'],
+    ADMIN_KEY_REQUIRED,
+    linkCutError(),
+    new CentralProtocolError('The snapshot ended before its end line.'),
   )
   async forceBootstrap() {
     await this.sync.forceBootstrap();
@@ -69,8 +86,18 @@ export class StoreSyncController {
       'While cut, the store sends no heartbeats, does not sync or push its outbox; it sells from its allotment, refuses sales beyond it (409 insufficient_allotment) and answers other writes 503 central_unavailable at once; reads keep working. ' +
       'On restore it beats at once and its replica catches up by itself.',
   })
-  @ApiOkResponse({ type: SyncStatusDto })
-  @ApiProblems([400, 'validation_failed'], [403, 'forbidden (not an admin key)'])
+  @ApiOkResponse({ type: SyncStatusDto, description: 'Set: the status with the link as asked.' })
+  @ApiBodyExamples(ConnectivityDto, {
+    cut: {
+      summary: 'Cut the link (the store keeps selling from its allotment)',
+      value: { online: false },
+    },
+    restore: { summary: 'Restore it: the store catches up by itself', value: { online: true } },
+  })
+  @ApiProblems(
+    new ValidationFailedError([{ field: 'online', messages: ['online must be a boolean value'] }]),
+    ADMIN_KEY_REQUIRED,
+  )
   setConnectivity(@Body() body: ConnectivityDto) {
     this.link.setOnline(body.online);
     return this.status.status();

@@ -10,7 +10,22 @@ import {
 } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { ApiAcceptedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiAuthenticated, ApiIdempotent, ApiProblems } from '../common/http/api-docs.decorators';
+import {
+  ApiAuthenticated,
+  ApiBodyExamples,
+  ApiIdempotent,
+  ApiProblems,
+} from '../common/http/api-docs.decorators';
+import {
+  INVALID_PRODUCT_ID,
+  MALFORMED_RESERVATION_ID_PARAM,
+  OTHER_STORES_STOCK,
+  UNKNOWN_PRODUCT,
+  UNKNOWN_STORE,
+} from '../common/http/problem-examples';
+import { RESERVATION_ID_EXAMPLE } from '../contract';
+import { CentralRejectedError, linkCutError, OutcomeUnknownError } from '../sync/sync.errors';
+import { AllotmentExhaustedError } from './store-writes.errors';
 import { ReservationIdParam } from '../common/dto/id-fields';
 import { ReservationWriteResultDto } from '../common/dto/reservation.responses';
 import { StockUpdateResultDto } from '../common/dto/stock-level.responses';
@@ -24,21 +39,51 @@ import { PendingSaleDto, PendingStockChangeDto } from './dto/pending-change.resp
 import { ForwardedKeyInterceptor } from './forwarded-key.interceptor';
 import { StoreWritesService } from './store-writes.service';
 
-/** What central may answer to a forwarded write, passed through unchanged, and the store's own 503. */
+/**
+ * Central's refusals as a store passes them on. Written out, not central's own errors: store
+ * code never imports central's modules; the members are those central's documents show.
+ */
+const CENTRAL_REFUSALS = [
+  new CentralRejectedError(409, {
+    code: 'insufficient_stock',
+    detail: 'Only 0 unit(s) of SKU-00001 are available at store-s1; 1 requested.',
+    productId: 'SKU-00001',
+    storeId: 'store-s1',
+    available: 0,
+    requested: 1,
+  }),
+  new CentralRejectedError(409, {
+    code: 'version_conflict',
+    detail: 'The level is at version 9, not 7; re-read it and retry.',
+    productId: 'SKU-00001',
+    storeId: 'store-s1',
+    expectedVersion: 7,
+    version: 9,
+    available: 38,
+  }),
+  new CentralRejectedError(422, {
+    code: 'quantity_out_of_range',
+    detail: 'On-hand stock of SKU-00001 at store-s1 may not exceed 1000000000.',
+    productId: 'SKU-00001',
+    storeId: 'store-s1',
+    maximum: 1_000_000_000,
+  }),
+];
+
+/** Retried with this key, a write whose outcome is unknown is settled (see OutcomeUnknownError). */
+const EXAMPLE_KEY = 'till3-000123';
+
+/** What central may answer to a forwarded write, passed through unchanged, and the store's own refusals. */
 const ApiForwardedProblems = () =>
   ApiProblems(
-    [400, 'validation_failed'],
-    [403, 'forbidden (a store key writing another store)'],
-    [404, 'product_not_found, store_not_found'],
-    [
-      409,
-      'insufficient_stock (with available), version_conflict (with version), insufficient_allotment (central unreachable and the allotment does not cover it; with allotmentRemaining, requested)',
-    ],
-    [422, 'quantity_out_of_range'],
-    [
-      503,
-      'central_unavailable (not applied: link cut, circuit open, central unreachable; with reason), outcome_unknown (may have been applied: retry with the Idempotency-Key it names)',
-    ],
+    INVALID_PRODUCT_ID,
+    OTHER_STORES_STOCK,
+    UNKNOWN_PRODUCT,
+    UNKNOWN_STORE,
+    ...CENTRAL_REFUSALS,
+    new AllotmentExhaustedError('SKU-00001', 'store-s1', 0, 1, linkCutError()),
+    linkCutError(),
+    new OutcomeUnknownError(EXAMPLE_KEY, 'The operation was aborted due to timeout'),
   );
 
 /** A change made locally and still pending at central is 202 Accepted: not yet central's. */
@@ -71,6 +116,9 @@ export class StoreWritesController {
   @ApiAcceptedResponse({
     type: PendingSaleDto,
     description: 'Sold from the allotment (status pending).',
+  })
+  @ApiBodyExamples(RecordSaleDto, {
+    sale: { summary: 'One unit at the till', value: { productId: 'SKU-00002', quantity: 1 } },
   })
   @ApiIdempotent()
   @ApiForwardedProblems()
@@ -115,17 +163,27 @@ export class StoreWritesController {
       'Forwarded to central’s POST /v1/reservations/{id}/commit with the Idempotency-Key (one is generated when none is given and reused on every retry); central’s answer comes back unchanged and its levels show in this store’s reads at once. ' +
       'Only central holds reservations: with central unreachable the commit is refused (503 central_unavailable), never guessed.',
   })
-  @ApiOkResponse({ type: ReservationWriteResultDto })
+  @ApiOkResponse({
+    type: ReservationWriteResultDto,
+    description: 'Committed by central: the units are sold; the levels as they now are.',
+  })
   @ApiIdempotent()
   @ApiProblems(
-    [400, 'validation_failed'],
-    [403, 'forbidden (another store’s reservation)'],
-    [404, 'reservation_not_found'],
-    [409, 'reservation_expired (with expiresAt), reservation_not_active (with reservationStatus)'],
-    [
-      503,
-      'central_unavailable (not committed; with reason), outcome_unknown (may have been committed: retry with the Idempotency-Key it names)',
-    ],
+    MALFORMED_RESERVATION_ID_PARAM,
+    OTHER_STORES_STOCK,
+    new CentralRejectedError(404, {
+      code: 'reservation_not_found',
+      detail: `Reservation ${RESERVATION_ID_EXAMPLE} does not exist.`,
+      reservationId: RESERVATION_ID_EXAMPLE,
+    }),
+    new CentralRejectedError(409, {
+      code: 'reservation_not_active',
+      detail: `Reservation ${RESERVATION_ID_EXAMPLE} is committed, no longer active.`,
+      reservationId: RESERVATION_ID_EXAMPLE,
+      reservationStatus: 'committed',
+    }),
+    linkCutError(),
+    new OutcomeUnknownError(EXAMPLE_KEY, 'The operation was aborted due to timeout'),
   )
   commitReservation(
     @Param('reservationId', ReservationIdParam) reservationId: string,

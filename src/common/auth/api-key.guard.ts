@@ -5,6 +5,9 @@ import { ApiKeyRegistry } from './api-key.registry';
 import { AuthenticatedRequest, PUBLIC_ROUTE, REQUIRED_ROLE } from './auth.decorators';
 import { Role } from './principal';
 
+/** An admin route called with a client or store key. */
+export const adminKeyRequired = () => new ForbiddenError('This route needs an admin API key.');
+
 /** Global guard: every route needs a valid X-API-Key unless marked @Public(). */
 @Injectable()
 export class ApiKeyGuard implements CanActivate {
@@ -23,7 +26,7 @@ export class ApiKeyGuard implements CanActivate {
 
     const requiredRole = this.reflector.getAllAndOverride<Role | undefined>(REQUIRED_ROLE, targets);
     if (requiredRole === Role.Admin && principal.role !== Role.Admin) {
-      throw new ForbiddenError('This route needs an admin API key.');
+      throw adminKeyRequired();
     }
     request.principal = principal;
     return true;

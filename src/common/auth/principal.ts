@@ -16,11 +16,17 @@ export interface Principal {
   storeId?: string;
 }
 
+/** A store key writing another store's stock. */
+export const otherStoreForbidden = (ownStoreId: string | undefined, storeId: string) =>
+  new ForbiddenError(`This key may only change stock of store ${ownStoreId}.`, { storeId });
+
+/** Something only the store itself (or an admin) may do. */
+export const notTheStoresKey = (storeId: string) =>
+  new ForbiddenError(`Only the key of store ${storeId} may do this.`, { storeId });
+
 export function assertMayWriteStore(principal: Principal, storeId: string): void {
   if (principal.role === Role.Store && principal.storeId !== storeId) {
-    throw new ForbiddenError(`This key may only change stock of store ${principal.storeId}.`, {
-      storeId,
-    });
+    throw otherStoreForbidden(principal.storeId, storeId);
   }
 }
 
@@ -34,6 +40,6 @@ export function assertIsStore(principal: Principal, storeId: string): void {
     principal.role === Role.Admin ||
     (principal.role === Role.Store && principal.storeId === storeId);
   if (!mayActForStore) {
-    throw new ForbiddenError(`Only the key of store ${storeId} may do this.`, { storeId });
+    throw notTheStoresKey(storeId);
   }
 }

@@ -11,8 +11,8 @@ import {
 } from '../../contract';
 import { PatternParamPipe } from '../http/param-pipes';
 
-const PRODUCT_ID_MESSAGE = `productId must be an upper-case SKU such as ${PRODUCT_ID_EXAMPLE}`;
-const STORE_ID_MESSAGE = `storeId must be a store id such as ${STORE_ID_EXAMPLE}`;
+export const PRODUCT_ID_MESSAGE = `productId must be an upper-case SKU such as ${PRODUCT_ID_EXAMPLE}`;
+export const STORE_ID_MESSAGE = `storeId must be a store id such as ${STORE_ID_EXAMPLE}`;
 
 interface IdFieldOptions {
   /** An optional field (a query filter) instead of a required one. */

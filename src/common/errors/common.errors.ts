@@ -83,3 +83,7 @@ export class ServiceUnavailableError extends DomainError {
   readonly kind = ErrorKind.Unavailable;
   readonly code = CommonErrorCode.ServiceUnavailable;
 }
+
+/** A failed health check, with the report of which dependency failed, for the operator. */
+export const dependencyUnavailable = (checks: unknown) =>
+  new ServiceUnavailableError('A dependency is unavailable.', { checks });

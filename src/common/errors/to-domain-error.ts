@@ -1,10 +1,10 @@
 import { HttpException } from '@nestjs/common';
 import {
+  dependencyUnavailable,
   InternalError,
   MalformedRequestError,
   PayloadTooLargeError,
   RouteNotFoundError,
-  ServiceUnavailableError,
   UnsupportedMediaTypeError,
   ValidationFailedError,
 } from './common.errors';
@@ -58,9 +58,7 @@ export function toDomainError(error: unknown): DomainError {
   if (error instanceof HttpException) {
     if (error.getStatus() === 503) {
       // Health checks report which dependency failed; keep that for the operator.
-      return new ServiceUnavailableError('A dependency is unavailable.', {
-        checks: error.getResponse(),
-      });
+      return dependencyUnavailable(error.getResponse());
     }
     return fromStatus(error.getStatus(), error.message) ?? new InternalError();
   }
