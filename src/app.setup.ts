@@ -39,8 +39,9 @@ function answerRouterError(
   sendProblem(request, reply, error, routerErrorLogger);
 }
 
-export function createFastifyAdapter(): FastifyAdapter {
+export function createFastifyAdapter(config: AppConfig): FastifyAdapter {
   const adapter = new FastifyAdapter({
+    trustProxy: config.trustProxy,
     genReqId: requestIdOf,
     bodyLimit: 2 * 1024 * 1024,
     frameworkErrors: answerRouterError,

@@ -22,7 +22,7 @@ export function rootModuleFor(config: AppConfig): DynamicModule {
 export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
   const app = await NestFactory.create<NestFastifyApplication>(
     rootModuleFor(config),
-    createFastifyAdapter(),
+    createFastifyAdapter(config),
     {
       bufferLogs: true,
       logger: bootLogger(config),

@@ -94,6 +94,16 @@ export class AppConfig {
   @IsString()
   host = '0.0.0.0';
 
+  /**
+   * Behind a balancer that sets X-Forwarded-For (and only when nothing else can reach the app):
+   * the client's address becomes the request's, for per-IP rate limits and logs, instead of the
+   * balancer's, which every client would otherwise share.
+   */
+  @Env('TRUST_PROXY')
+  @toBool()
+  @IsBoolean()
+  trustProxy = false;
+
   /** A Postgres connection string; when unset an embedded Postgres is started for this instance. */
   @Env('DATABASE_URL')
   @IsOptional()

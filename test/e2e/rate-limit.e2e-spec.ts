@@ -302,3 +302,29 @@ describe('rate limiting shared through a Redis that does not answer', () => {
     expectProblem(status, 503, 'rate_limit_store_unavailable');
   });
 });
+
+describe('rate limiting behind a balancer (TRUST_PROXY)', () => {
+  const fromClient = (t: TestApp, address: string) =>
+    t.http.get('/v1/inventory', { key: null, headers: { 'x-forwarded-for': address } });
+
+  it('keys per-IP budgets by the forwarded client address when trusted, by the peer otherwise', async () => {
+    const env = { RATE_LIMIT_ENABLED: 'true', RATE_LIMIT_MAX: '2' };
+    const trusting = await createTestApp({ ...env, TRUST_PROXY: 'true' });
+    const direct = await createTestApp(env);
+    try {
+      for (const address of ['203.0.113.1', '203.0.113.2']) {
+        // Two clients behind one balancer: a budget each (401: no key, but counted).
+        expect((await fromClient(trusting, address)).headers.get('x-ratelimit-remaining')).toBe(
+          '1',
+        );
+      }
+      // Not trusted, the header is anybody's to write: every request is the peer's.
+      await fromClient(direct, '203.0.113.1');
+      expect((await fromClient(direct, '203.0.113.2')).headers.get('x-ratelimit-remaining')).toBe(
+        '0',
+      );
+    } finally {
+      await Promise.all([trusting.close(), direct.close()]);
+    }
+  });
+});
