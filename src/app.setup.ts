@@ -41,7 +41,8 @@ function answerRouterError(
 
 export function createFastifyAdapter(config: AppConfig): FastifyAdapter {
   const adapter = new FastifyAdapter({
-    trustProxy: config.trustProxy,
+    // Only the listed balancers' X-Forwarded-For counts (proxy-addr walks the hops from the right).
+    trustProxy: config.trustProxy.length > 0 ? config.trustProxy : false,
     genReqId: requestIdOf,
     bodyLimit: 2 * 1024 * 1024,
     frameworkErrors: answerRouterError,

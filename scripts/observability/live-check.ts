@@ -14,11 +14,12 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { stringify } from 'yaml';
 import { freePort } from '../../bench/system/ports';
+import { type DemoProcess, startDemoProcess } from '../demo-process';
+import { REPO } from '../repository-root';
 import {
   alertQueries,
   dashboardQueries,
   type Query,
-  REPO,
   templateVariables,
   withVariables,
 } from './queries';
@@ -27,61 +28,33 @@ const KEYS = { admin: 'dev-admin-key', client: 'dev-client-key' };
 const STORES = ['store-s1', 'store-s2', 'store-s3'];
 const CENTRALS = 2;
 const SCRAPE_SECONDS = 2;
-const DEMO_START_TIMEOUT_MS = 240_000;
 /** The store the per-store dashboard is evaluated for. */
 const VARIABLES = { store: 'store-s1' };
 
 interface Demo {
-  process: ChildProcess;
+  process: DemoProcess;
   centrals: string[];
   stores: string[];
 }
 
 function seconds(): number {
   const { values } = parseArgs({ options: { seconds: { type: 'string', default: '60' } } });
-  return Number(values.seconds);
+  const count = Number(values.seconds);
+  if (!Number.isInteger(count) || count < 10) throw new Error('--seconds must be 10 or more');
+  return count;
 }
 
 /** The compiled demo with two centrals, on ports of its own, once it says it is running. */
 async function startDemo(): Promise<Demo> {
   const base = 20_000 + Math.floor(Math.random() * 20_000);
-  const child = spawn(
-    process.execPath,
-    [join(REPO, 'dist', 'scripts', 'demo.js'), '--centrals', String(CENTRALS)],
-    {
-      cwd: REPO,
-      env: {
-        ...process.env,
-        DEMO_CENTRAL_PORT: String(base),
-        DEMO_FIRST_STORE_PORT: String(base + CENTRALS),
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  let output = '';
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`The demo did not start:\n${output.slice(-3000)}`)),
-      DEMO_START_TIMEOUT_MS,
-    );
-    const watch = (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes('demo is running')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    child.stdout.on('data', watch);
-    child.stderr.on('data', watch);
-    child.once('exit', (code) =>
-      reject(new Error(`The demo exited with ${code}:\n${output.slice(-3000)}`)),
-    );
-  });
+  const ports = { central: base, firstStore: base + CENTRALS };
+  const demo = startDemoProcess(join(REPO, 'dist'), ports, ['--centrals', String(CENTRALS)]);
+  await demo.running;
   const url = (port: number) => `127.0.0.1:${port}`;
   return {
-    process: child,
+    process: demo,
     centrals: Array.from({ length: CENTRALS }, (_, index) => url(base + index)),
-    stores: STORES.map((_, index) => url(base + CENTRALS + index)),
+    stores: STORES.map((_, index) => url(ports.firstStore + index)),
   };
 }
 
@@ -281,7 +254,7 @@ async function main(): Promise<void> {
     else console.log('Every panel has data and every rule evaluates.');
   } finally {
     if (prometheus) await stop(prometheus.process, 'SIGTERM');
-    if (demo) await stop(demo.process, 'SIGINT');
+    if (demo) await demo.process.stop();
     rmSync(folder, { recursive: true, force: true });
   }
 }

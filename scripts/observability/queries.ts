@@ -3,14 +3,11 @@
  * ship, so that tests and the live check (check-observability) look at exactly what operators
  * get: which metric each expression reads, and each expression ready to send to Prometheus.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parse } from 'yaml';
+import { REPO } from '../repository-root';
 
-/** The repository, from the sources (scripts/observability) or the build (dist/scripts/…). */
-export const REPO = (function repositoryRoot(folder: string): string {
-  return existsSync(join(folder, 'package.json')) ? folder : repositoryRoot(dirname(folder));
-})(__dirname);
 const DASHBOARDS = join(REPO, 'grafana', 'dashboards');
 const ALERTS = join(REPO, 'prometheus', 'alerts.yml');
 

@@ -95,14 +95,18 @@ export class AppConfig {
   host = '0.0.0.0';
 
   /**
-   * Behind a balancer that sets X-Forwarded-For (and only when nothing else can reach the app):
-   * the client's address becomes the request's, for per-IP rate limits and logs, instead of the
-   * balancer's, which every client would otherwise share.
+   * The balancers in front of the app (addresses or CIDR ranges), whose X-Forwarded-For is
+   * believed: the client's address becomes the request's, for per-IP rate limits and logs,
+   * instead of the balancer's, which every client would share. Only these hops are trusted, so
+   * an address a client writes into the header itself is never taken for its own.
    */
   @Env('TRUST_PROXY')
-  @toBool()
-  @IsBoolean()
-  trustProxy = false;
+  @toList()
+  @Matches(/^[0-9a-fA-F:.]+(\/\d{1,3})?$/, {
+    each: true,
+    message: 'must list IP addresses or CIDR ranges (the balancers), comma-separated',
+  })
+  trustProxy: string[] = [];
 
   /** A Postgres connection string; when unset an embedded Postgres is started for this instance. */
   @Env('DATABASE_URL')

@@ -112,7 +112,10 @@ export class EmbeddedDatabase {
     const passwordFolder = join(dirname(this.dataDir), `.${basename(this.dataDir)}.initdb`);
     const dataDirExisted = existsSync(this.dataDir);
     rmSync(passwordFolder, { recursive: true, force: true });
-    mkdirSync(passwordFolder, { recursive: true, mode: 0o700 });
+    // Missing parents with the usual mode (the server's user must pass through them), then
+    // the password folder alone private.
+    mkdirSync(dirname(this.dataDir), { recursive: true });
+    mkdirSync(passwordFolder, { mode: 0o700 });
     try {
       if (process.getuid?.() === 0) letServerUserIn(passwordFolder);
       await withTemporaryFolder(passwordFolder, () => server.initialise());

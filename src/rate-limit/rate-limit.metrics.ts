@@ -11,6 +11,6 @@ export const rateLimitMetricProviders = [
   }),
   makeCounterProvider({
     name: RATE_LIMIT_STORAGE_ERRORS,
-    help: 'Requests let through unchecked because the shared rate-limit store (Redis) failed',
+    help: 'Rate-limit counts the shared store (Redis) failed or skipped, each let through unchecked: one per limit a request spends (two on admin routes)',
   }),
 ];

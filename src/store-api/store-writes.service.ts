@@ -3,6 +3,7 @@ import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import { createHash } from 'node:crypto';
 import type { Counter } from 'prom-client';
 import { assertMayWriteStore } from '../common/auth/principal';
+import { DomainError, ErrorKind } from '../common/errors/domain.error';
 import {
   IDEMPOTENCY_KEY_MAX_LENGTH,
   MovementKind,
@@ -59,7 +60,7 @@ export class StoreWritesService {
       this.countSale(result.status);
       return result;
     } catch (error) {
-      this.countSale(error instanceof OutcomeUnknownError ? 'unknown' : 'refused');
+      this.countSale(saleOutcomeOf(error));
       throw error;
     }
   }
@@ -146,6 +147,12 @@ export class StoreWritesService {
       ((kind === MovementKind.Receive || kind === MovementKind.Return) && update.delta > 0);
     return usable ? { productId: update.productId, kind, delta: update.delta } : undefined;
   }
+}
+
+/** A failed sale: unknown (it may have landed), refused (a definite no), or an error of ours. */
+function saleOutcomeOf(error: unknown): SaleOutcome {
+  if (error instanceof OutcomeUnknownError) return 'unknown';
+  return error instanceof DomainError && error.kind !== ErrorKind.Internal ? 'refused' : 'error';
 }
 
 /** Central said nothing was applied and could not be asked: the allotment was the only way. */

@@ -3,10 +3,11 @@
  * (compiled, on ports of its own): none may be refused. The examples are read from the README
  * itself, so an example that stops working fails here, not in a reader's terminal.
  */
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type DemoProcess, startDemoProcess } from '../../scripts/demo-process';
 import { compiledBuild, REPO } from '../support/compiled-build';
 
 const DEMO_TIMEOUT_MS = 240_000;
@@ -45,55 +46,14 @@ function demoPorts(): { central: number; firstStore: number } {
   return { central, firstStore: central + 2 };
 }
 
-function startDemo(buildDir: string, ports: { central: number; firstStore: number }) {
-  const demo = spawn(process.execPath, [join(buildDir, 'scripts', 'demo.js')], {
-    cwd: REPO,
-    env: {
-      ...process.env,
-      DEMO_CENTRAL_PORT: String(ports.central),
-      DEMO_FIRST_STORE_PORT: String(ports.firstStore),
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  const running = new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`The demo did not start:\n${output.slice(-3000)}`)),
-      DEMO_TIMEOUT_MS - 30_000,
-    );
-    const watch = (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes('demo is running')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    demo.stdout.on('data', watch);
-    demo.stderr.on('data', watch);
-    demo.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`The demo exited with ${code}:\n${output.slice(-3000)}`));
-    });
-  });
-  return { demo, running };
-}
-
 /** The demo's embedded PostgreSQL folders, to prove it removes the one it made. */
 function demoTempDirs(): string[] {
   return readdirSync(tmpdir()).filter((name) => name.startsWith('inventory-demo-pg-'));
 }
 
-function stopDemo(demo: ChildProcess): Promise<void> {
-  if (demo.exitCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    demo.once('exit', () => resolve());
-    demo.kill('SIGINT');
-  });
-}
-
 describe('the README examples, run in order against npm run demo', () => {
   let buildDir: string;
-  let demo: ChildProcess | undefined;
+  let demo: DemoProcess | undefined;
   let ports: { central: number; firstStore: number };
   let tempDirsBefore: string[];
 
@@ -101,13 +61,12 @@ describe('the README examples, run in order against npm run demo', () => {
     buildDir = compiledBuild('readme-examples');
     tempDirsBefore = demoTempDirs();
     ports = demoPorts();
-    const started = startDemo(buildDir, ports);
-    demo = started.demo;
-    await started.running;
+    demo = startDemoProcess(buildDir, ports);
+    await demo.running;
   }, DEMO_TIMEOUT_MS);
 
   afterAll(async () => {
-    if (demo) await stopDemo(demo);
+    await demo?.stop();
     if (buildDir) rmSync(buildDir, { recursive: true, force: true });
   }, 30_000);
 
@@ -128,8 +87,8 @@ describe('the README examples, run in order against npm run demo', () => {
   }, 180_000);
 
   it('stops on Ctrl-C and removes its PostgreSQL folder', async () => {
-    await stopDemo(demo!);
-    expect(demo!.exitCode).toBe(0);
+    await demo!.stop();
+    expect(demo!.child.exitCode).toBe(0);
     expect(demoTempDirs().filter((name) => !tempDirsBefore.includes(name))).toEqual([]);
   }, 30_000);
 });

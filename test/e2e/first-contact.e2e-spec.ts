@@ -189,7 +189,8 @@ describe('a new embedded database', () => {
   it('never writes its password file where others can read it, and leaves nothing behind', async () => {
     const parent = mkdtempSync(join(tmpdir(), 'inventory-initdb-'));
     chmodSync(parent, 0o755); // the server's own user (when run as root) must enter it
-    const dataDir = join(parent, 'data');
+    // A folder not made yet, two levels down, like .data/postgres/<instance> on a first start.
+    const dataDir = join(parent, 'new', 'data');
     const passwordFilesInTmp: string[] = [];
     const watcher = watch(tmpdir(), (_event, name) => {
       if (name?.startsWith('pg-password-')) passwordFilesInTmp.push(name);
@@ -203,7 +204,7 @@ describe('a new embedded database', () => {
       });
       expect(passwordFilesInTmp).toEqual([]);
       expect(existsSync(join(dataDir, 'PG_VERSION'))).toBe(true);
-      expect(readdirSync(parent)).toEqual(['data']);
+      expect(readdirSync(join(parent, 'new'))).toEqual(['data']);
     } finally {
       watcher.close();
       rmSync(parent, { recursive: true, force: true });

@@ -5,6 +5,7 @@
 import type { Client } from 'pg';
 import { EventSequencer } from '../../src/events/event-sequencer.service';
 import { EventsRepository } from '../../src/events/events.repository';
+import { FeedWaiters } from '../../src/events/feed-waiters';
 import {
   countRows,
   levelRow,
@@ -21,6 +22,19 @@ import { createTestApp, type TestApp } from '../support/test-app';
 async function feedHead(t: TestApp): Promise<number> {
   await t.app.get(EventSequencer).settle();
   return t.app.get(EventsRepository).head();
+}
+
+/** Resolves once a long poll waits at this instance for events beyond the head. */
+function pollParkedOn(t: TestApp): Promise<void> {
+  const waiters = t.app.get(FeedWaiters);
+  const waitBeyond = waiters.waitBeyond.bind(waiters);
+  return new Promise((parked) => {
+    jest.spyOn(waiters, 'waitBeyond').mockImplementation((...args) => {
+      const waiting = waitBeyond(...args);
+      parked();
+      return waiting;
+    });
+  });
 }
 
 /** Counts the events each instance's sequencer stamps, without changing what it does. */
@@ -78,8 +92,9 @@ describe('two central instances on one database', () => {
 
   it('wakes a long poll held by one instance with a write on the other', async () => {
     const head = await feedHead(one);
+    const parked = pollParkedOn(two);
     const poll = two.http.get(`/v1/inventory/events?offset=${head}&wait=20`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await parked; // so the answer can only come from the write on the other instance
     const written = Date.now();
     await update(one, { storeId: S2, productId: 'MC-2', delta: 3, reason: 'receive' });
     const response = await poll;

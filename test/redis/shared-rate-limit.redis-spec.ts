@@ -4,10 +4,12 @@
  * `npm run test:redis` (and by CI).
  */
 import { randomUUID } from 'node:crypto';
-import { actorOf } from '../support/e2e';
+import { actorOf, eventually, metricValue } from '../support/e2e';
+import { StallProxy } from '../support/stall-proxy';
 import { createTestApp, KEYS, type TestApp } from '../support/test-app';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const STORAGE_ERRORS = 'inventory_rate_limit_storage_errors_total';
 
 describe('rate limits shared through Redis by two central instances', () => {
   // A key of this run only, so runs sharing the Redis never spend each other's budget.
@@ -56,4 +58,42 @@ describe('rate limits shared through Redis by two central instances', () => {
     // Six let through, then one refused by each instance: all eight counted in one place.
     expect(usage).toMatchObject([{ throttler: 'default', hits: 8, blocked: true }]);
   });
+});
+
+describe('a Redis that hangs (accepts, never answers)', () => {
+  let proxy: StallProxy;
+  let t: TestApp;
+
+  beforeAll(async () => {
+    proxy = await StallProxy.start(REDIS_URL);
+    t = await createTestApp({
+      RATE_LIMIT_ENABLED: 'true',
+      RATE_LIMIT_MAX: '1000',
+      REDIS_URL: `redis://127.0.0.1:${new URL(proxy.url).port}`,
+    });
+  });
+
+  afterAll(async () => {
+    await t?.close();
+    await proxy?.close();
+  });
+
+  const storageErrors = async () =>
+    metricValue((await t.http.get('/metrics', { key: null })).text, STORAGE_ERRORS);
+  const remaining = async () =>
+    (await t.http.get('/v1/inventory', { key: KEYS.client })).headers.get('x-ratelimit-remaining');
+
+  it('lets every request through, counted, and counts again once Redis answers', async () => {
+    expect(Number(await remaining())).toBeLessThan(1000); // counted in Redis
+    proxy.stall();
+    const before = await storageErrors();
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, () => t.http.get('/v1/inventory', { key: KEYS.client })),
+    );
+    expect(answers.map((answer) => answer.status)).toEqual(Array(10).fill(200));
+    expect(await storageErrors()).toBe(before + 10);
+    proxy.resume();
+    // After the pause (a few seconds) one count tries Redis again, on a fresh connection.
+    await eventually(remaining, (left) => Number(left) < 1000, 'counts in Redis again', 20_000);
+  }, 40_000);
 });
