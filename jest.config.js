@@ -64,7 +64,13 @@ module.exports = {
       displayName: 'unit',
       // test/lint: the import boundaries of src/, linted from deliberate violations.
       // test/deploy: docker-compose.yml and its configs, checked against the app's own config.
-      roots: ['<rootDir>/src', '<rootDir>/scripts', '<rootDir>/test/lint', '<rootDir>/test/deploy'],
+      roots: [
+        '<rootDir>/src',
+        '<rootDir>/scripts',
+        '<rootDir>/chaos',
+        '<rootDir>/test/lint',
+        '<rootDir>/test/deploy',
+      ],
       testMatch: ['**/*.spec.ts'],
     },
     {
