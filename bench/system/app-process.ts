@@ -63,6 +63,13 @@ export class AppProcess {
     return this.child.pid!;
   }
 
+  /** A fault of the chaos harness: SIGKILL (waits for the exit), SIGSTOP or SIGCONT. */
+  async signal(signal: 'SIGKILL' | 'SIGSTOP' | 'SIGCONT'): Promise<void> {
+    if (this.exitCode !== undefined) return;
+    this.child.kill(signal);
+    if (signal === 'SIGKILL') await this.exited;
+  }
+
   /** SIGTERM (the app finishes in-flight requests and closes its pools), SIGKILL if it hangs. */
   async stop(): Promise<void> {
     if (this.exitCode !== undefined) return;
