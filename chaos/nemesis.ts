@@ -1,3 +1,4 @@
+import type { LinkFault } from './fault-proxy';
 import type { History } from './history';
 import type { Random } from './random';
 import type { ChaosSystem } from './system';
@@ -33,62 +34,52 @@ export async function runNemesis(
   }
 }
 
+/** What each link nemesis does to a store's link to central. */
+const STORE_LINK_FAULTS: Partial<Record<Nemesis, LinkFault>> = {
+  'partition-store': { kind: 'blackhole' },
+  'reset-store-link': { kind: 'reset' },
+  'slow-store-link': { kind: 'latency', ms: 300 },
+};
+
 async function strike(system: ChaosSystem, history: History, random: Random, nemesis: Nemesis) {
   const store = random.int(0, system.stores.length - 1);
   const central = random.int(0, system.centrals.length - 1);
   const ms = random.int(1_000, 4_000);
+  const storeLinkFault = STORE_LINK_FAULTS[nemesis];
+  if (storeLinkFault) {
+    const link = system.storeLinks[store];
+    const target = system.stores[store].name;
+    return during(
+      history,
+      nemesis,
+      target,
+      ms,
+      () => link.set(storeLinkFault),
+      () => link.heal(),
+    );
+  }
+  const centralNode = system.centrals[central];
   switch (nemesis) {
-    case 'partition-store':
-      return during(
-        history,
-        nemesis,
-        system.stores[store].name,
-        ms,
-        () => system.storeLinks[store].set({ kind: 'blackhole' }),
-        () => system.storeLinks[store].heal(),
-      );
-    case 'reset-store-link':
-      return during(
-        history,
-        nemesis,
-        system.stores[store].name,
-        ms,
-        () => system.storeLinks[store].set({ kind: 'reset' }),
-        () => system.storeLinks[store].heal(),
-      );
-    case 'slow-store-link':
-      return during(
-        history,
-        nemesis,
-        system.stores[store].name,
-        ms,
-        () => system.storeLinks[store].set({ kind: 'latency', ms: 300 }),
-        () => system.storeLinks[store].heal(),
-      );
-    case 'partition-central-db':
-      return during(
-        history,
-        nemesis,
-        system.centrals[central].name,
-        ms / 2,
-        () => system.databaseLinks[central].set({ kind: 'blackhole' }),
-        () => system.databaseLinks[central].heal(),
-      );
-    case 'pause-central':
-      return during(
-        history,
-        nemesis,
-        system.centrals[central].name,
-        ms / 2,
-        () => system.centrals[central].process.signal('SIGSTOP'),
-        () => system.centrals[central].process.signal('SIGCONT'),
-      );
+    case 'partition-central-db': {
+      const link = system.databaseLinks[central];
+      const cut = () => link.set({ kind: 'blackhole' });
+      return during(history, nemesis, centralNode.name, ms / 2, cut, () => link.heal());
+    }
+    case 'pause-central': {
+      const pause = () => centralNode.process.signal('SIGSTOP');
+      const resume = () => centralNode.process.signal('SIGCONT');
+      return during(history, nemesis, centralNode.name, ms / 2, pause, resume);
+    }
     case 'kill-store':
       history.fault({ fault: nemesis, target: system.stores[store].name });
       return system.restart(system.stores[store]);
     case 'kill-central':
-      history.fault({ fault: nemesis, target: system.centrals[central].name });
-      return system.restart(system.centrals[central]);
+      history.fault({ fault: nemesis, target: centralNode.name });
+      return system.restart(centralNode);
+    case 'partition-store':
+    case 'reset-store-link':
+    case 'slow-store-link':
+      return; // a store-link fault, struck above
   }
 }
 

@@ -13,19 +13,24 @@ import { freePort } from './ports';
  */
 export class PostgresServer {
   private readonly created: string[] = [];
-  private readonly prefix = `bench_${randomBytes(4).toString('hex')}_`;
+  private readonly prefix: string;
 
   private constructor(
+    user: string,
     private readonly adminUrl: string,
     private readonly embedded?: { server: ChildProcess; dataDir: string },
-  ) {}
+  ) {
+    // Named for its user too, so that one program's leftover check never sees another's.
+    this.prefix = `${user}_${randomBytes(4).toString('hex')}_`;
+  }
 
   /**
-   * `user` names the temporary data folder (`inventory-<user>-pg-…`), so that a program that
-   * checks it removed its own folders (the benchmark's smoke test) never sees another's.
+   * `user` names the temporary data folder (`inventory-<user>-pg-…`) and the databases
+   * (`<user>_<run>_…`), so that a program that checks it removed its own (the benchmark's smoke
+   * test) never sees another's.
    */
   static async start(databaseUrl: string | undefined, user: string): Promise<PostgresServer> {
-    if (databaseUrl) return new PostgresServer(databaseUrl);
+    if (databaseUrl) return new PostgresServer(user, databaseUrl);
     const dataDir = mkdtempSync(join(tmpdir(), `inventory-${user}-pg-`));
     const server = fork(
       join(__dirname, 'postgres-launcher.js'),
@@ -36,7 +41,7 @@ export class PostgresServer {
       },
     );
     try {
-      return new PostgresServer(await urlAnnouncedBy(server), { server, dataDir });
+      return new PostgresServer(user, await urlAnnouncedBy(server), { server, dataDir });
     } catch (error) {
       server.kill();
       rmSync(dataDir, { recursive: true, force: true });

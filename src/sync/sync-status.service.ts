@@ -62,8 +62,10 @@ export class SyncStatusService {
   ) {}
 
   async status(): Promise<SyncStatus> {
-    const committed = this.progress.committed;
     const outbox = await this.outboxStatus();
+    // After the await, and together: every field of the replica from one moment (a bootstrap
+    // committing during the outbox query must not show an offset without its bootstrappedAt).
+    const committed = this.progress.committed;
     const { replicaOffset, lagEvents, lagSeconds, centralReachable, knownToCentral, problem } =
       this.standing();
     return {
