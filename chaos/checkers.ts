@@ -1,5 +1,5 @@
 import { withConnection } from '../bench/system/postgres';
-import type { Completed } from './history';
+import type { Completed, Outcome } from './history';
 import type { ChaosSystem } from './system';
 
 export interface Verdict {
@@ -47,16 +47,43 @@ const verdict = (checker: string, problems: unknown[]): Verdict => ({
   problems: problems.slice(0, 10),
 });
 
-/** The ledger is the truth of every level: its deltas sum to onHand, its rows count the version. */
-export async function checkLedger(system: ChaosSystem): Promise<Verdict> {
-  const problems = await withConnection(system.centralDatabaseUrl, async (client) => {
-    const { rows } = await client.query<Record<string, unknown>>(`
-      SELECT l.product_id, l.store_id, l.on_hand, l.version,
-             coalesce(sum(m.delta), 0)::int AS ledger_on_hand, count(m.id)::int AS movements
+/**
+ * The levels and movements that disagree with the ledger: on_hand and reserved are the sums of
+ * their deltas, the version counts the movements, and each movement's after-values are the
+ * running totals. Empty when consistent; the e2e tests run it too.
+ */
+export const LEDGER_INCONSISTENCIES = `
+    WITH running AS (
+      SELECT m.product_id, m.store_id, m.id, m.on_hand_after, m.version_after, m.reserved_after,
+             sum(m.delta) OVER w AS running_on_hand,
+             sum(m.reserved_delta) OVER w AS running_reserved,
+             row_number() OVER w AS running_version
+      FROM stock_movements m
+      WINDOW w AS (PARTITION BY m.product_id, m.store_id ORDER BY m.version_after
+                   ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
+    ), bad_movements AS (
+      SELECT 'movement' AS what, product_id, store_id, id::text AS detail FROM running
+      WHERE on_hand_after <> running_on_hand OR version_after <> running_version
+         OR reserved_after <> running_reserved
+    ), totals AS (
+      SELECT l.product_id, l.store_id, l.on_hand, l.version, l.reserved,
+             coalesce(sum(m.delta), 0) AS sum_delta, count(m.id) AS movements,
+             coalesce(sum(m.reserved_delta), 0) AS sum_reserved
       FROM stock_levels l
       LEFT JOIN stock_movements m ON m.product_id = l.product_id AND m.store_id = l.store_id
-      GROUP BY l.product_id, l.store_id, l.on_hand, l.version
-      HAVING l.on_hand <> coalesce(sum(m.delta), 0) OR l.version <> count(m.id)`);
+      GROUP BY l.product_id, l.store_id, l.on_hand, l.version, l.reserved
+    )
+    SELECT * FROM bad_movements
+    UNION ALL
+    SELECT 'level', product_id, store_id,
+           format('on_hand=%s sum=%s version=%s movements=%s reserved=%s sum=%s', on_hand,
+                  sum_delta, version, movements, reserved, sum_reserved)
+    FROM totals WHERE on_hand <> sum_delta OR version <> movements OR reserved <> sum_reserved`;
+
+/** The ledger is the truth of every level, and of every step of it. */
+export async function checkLedger(system: ChaosSystem): Promise<Verdict> {
+  const problems = await withConnection(system.centralDatabaseUrl, async (client) => {
+    const { rows } = await client.query<Record<string, unknown>>(LEDGER_INCONSISTENCIES);
     return rows;
   });
   return verdict('ledger', problems);
@@ -95,15 +122,18 @@ export async function checkConvergence(system: ChaosSystem): Promise<Verdict> {
   return verdict('convergence', problems);
 }
 
+/** How many movements of central's ledger each operation's key has. */
+export type LedgerCounts = Map<string, number>;
+
 /**
  * Each operation's key in central's ledger: central's own writes under the key itself, a
- * store's (forwarded, or an outbox entry) under `<caller>/<key>`. Acknowledged: exactly once;
- * failed: never; unknown: at most once.
+ * store's (forwarded, or an outbox entry) under `<caller>/<key>`. Read once, for the exactly
+ * once and the conservation checkers.
  */
-async function ledgerCounts(
+export async function ledgerCounts(
   system: ChaosSystem,
   history: Completed[],
-): Promise<Map<string, number>> {
+): Promise<LedgerCounts> {
   return withConnection(system.centralDatabaseUrl, async (client) => {
     const { rows } = await client.query<{ key: string; n: number }>(
       `SELECT k.key, count(m.id)::int AS n
@@ -117,20 +147,19 @@ async function ledgerCounts(
   });
 }
 
-export async function checkExactlyOnce(
-  system: ChaosSystem,
-  history: Completed[],
-): Promise<Verdict> {
-  const counts = await ledgerCounts(system, history);
+/** How often an operation of each outcome may be in the ledger. */
+const ALLOWED_IN_LEDGER: Record<Outcome, (found: number) => boolean> = {
+  ok: (found) => found === 1, // acknowledged: exactly once
+  fail: (found) => found === 0, // refused: never
+  info: (found) => found <= 1, // unknown: at most once
+};
+
+export function checkExactlyOnce(history: Completed[], counts: LedgerCounts): Verdict {
   const problems = history.flatMap((operation) => {
     const found = counts.get(operation.key) ?? 0;
-    const allowed =
-      operation.outcome === 'ok'
-        ? found === 1
-        : operation.outcome === 'fail'
-          ? found === 0
-          : found <= 1;
-    return allowed ? [] : [{ ...operation, foundInLedger: found }];
+    return ALLOWED_IN_LEDGER[operation.outcome](found)
+      ? []
+      : [{ ...operation, foundInLedger: found }];
   });
   return verdict('exactly once', problems);
 }
@@ -143,8 +172,8 @@ export async function checkConservation(
   system: ChaosSystem,
   initial: Levels,
   history: Completed[],
+  counts: LedgerCounts,
 ): Promise<Verdict> {
-  const counts = await ledgerCounts(system, history);
   const expected = new Map([...initial].map(([level, state]) => [level, state.onHand]));
   for (const operation of history) {
     const applied =

@@ -17,6 +17,7 @@ import {
   checkExactlyOnce,
   checkLedger,
   checkNoOversell,
+  ledgerCounts,
   type Verdict,
 } from './checkers';
 import { History } from './history';
@@ -135,12 +136,13 @@ async function main(): Promise<void> {
     await nemesis;
     await system.heal();
     const quiescenceMs = await quiesce(system);
+    const counts = await ledgerCounts(system, history.completed);
     verdicts = [
       await checkLedger(system),
       await checkNoOversell(system),
       await checkConvergence(system),
-      await checkExactlyOnce(system, history.completed),
-      await checkConservation(system, initial, history.completed),
+      checkExactlyOnce(history.completed, counts),
+      await checkConservation(system, initial, history.completed, counts),
     ];
     console.log(JSON.stringify({ seed: run.seed, quiescenceMs, ...summary(history) }, null, 2));
     for (const verdict of verdicts) {
