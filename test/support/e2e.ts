@@ -1,6 +1,7 @@
 /** Helpers shared by the e2e suites: catalog setup, problem assertions and direct database access. */
 import { createHash, randomUUID } from 'node:crypto';
 import { Client } from 'pg';
+import { LEDGER_INCONSISTENCIES } from '../../chaos/checkers';
 import type { HttpResponse, RequestOptions } from './http-client';
 import { createTestApp, type TestApp } from './test-app';
 
@@ -155,39 +156,11 @@ export async function countRows(
 }
 
 /**
- * Every level in the database agrees with its ledger: on_hand and reserved are the sums of their
- * deltas, the version counts its movements, and each movement's after-values form the running
- * totals.
- * Returns the offending rows (empty when consistent).
+ * Every level in the database agrees with its ledger (see LEDGER_INCONSISTENCIES, which the
+ * chaos harness's ledger checker runs too). Returns the offending rows (empty when consistent).
  */
 export async function ledgerInconsistencies(db: Client): Promise<unknown[]> {
-  const { rows } = await db.query<Record<string, unknown>>(`
-    WITH running AS (
-      SELECT m.product_id, m.store_id, m.id, m.on_hand_after, m.version_after, m.reserved_after,
-             sum(m.delta) OVER w AS running_on_hand,
-             sum(m.reserved_delta) OVER w AS running_reserved,
-             row_number() OVER w AS running_version
-      FROM stock_movements m
-      WINDOW w AS (PARTITION BY m.product_id, m.store_id ORDER BY m.version_after
-                   ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
-    ), bad_movements AS (
-      SELECT 'movement' AS what, product_id, store_id, id::text AS detail FROM running
-      WHERE on_hand_after <> running_on_hand OR version_after <> running_version
-         OR reserved_after <> running_reserved
-    ), totals AS (
-      SELECT l.product_id, l.store_id, l.on_hand, l.version, l.reserved,
-             coalesce(sum(m.delta), 0) AS sum_delta, count(m.id) AS movements,
-             coalesce(sum(m.reserved_delta), 0) AS sum_reserved
-      FROM stock_levels l
-      LEFT JOIN stock_movements m ON m.product_id = l.product_id AND m.store_id = l.store_id
-      GROUP BY l.product_id, l.store_id, l.on_hand, l.version, l.reserved
-    )
-    SELECT * FROM bad_movements
-    UNION ALL
-    SELECT 'level', product_id, store_id,
-           format('on_hand=%s sum=%s version=%s movements=%s reserved=%s sum=%s', on_hand,
-                  sum_delta, version, movements, reserved, sum_reserved)
-    FROM totals WHERE on_hand <> sum_delta OR version <> movements OR reserved <> sum_reserved`);
+  const { rows } = await db.query<Record<string, unknown>>(LEDGER_INCONSISTENCIES);
   return rows;
 }
 
