@@ -288,8 +288,11 @@ async function main(): Promise<void> {
     );
     console.log(banner(centrals, stores, feed.headOffset));
   } catch (error) {
-    console.error(error instanceof Error ? error.message : error);
+    const reason = error instanceof Error ? error.message : String(error);
+    console.error(reason);
     await stop();
+    // Said again last: the nodes' shutdown lines would bury it for whoever reads the tail.
+    console.error(`The demo failed: ${reason}`);
     process.exit(1);
   }
 }
