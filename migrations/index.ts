@@ -7,6 +7,7 @@ import { StoreOutbox1733270400000 } from './1733270400000-StoreOutbox';
 import { AllotmentPolicy1733356800000 } from './1733356800000-AllotmentPolicy';
 import { LedgerOutboxKey1733443200000 } from './1733443200000-LedgerOutboxKey';
 import { Reservations1733529600000 } from './1733529600000-Reservations';
+import { ForwardsInDoubt1733616000000 } from './1733616000000-ForwardsInDoubt';
 
 /** Every migration, oldest first. Add new ones here. */
 export const migrations = [
@@ -19,4 +20,5 @@ export const migrations = [
   AllotmentPolicy1733356800000,
   LedgerOutboxKey1733443200000,
   Reservations1733529600000,
+  ForwardsInDoubt1733616000000,
 ];

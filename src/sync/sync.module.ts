@@ -22,10 +22,12 @@ import { SyncStatusService } from './sync-status.service';
 import { syncMetricProviders } from './sync.metrics';
 import { SyncWorker } from './sync.worker';
 import { WriteForwarder } from './write-forwarder.service';
+import { ForwardDoubtRepository } from './forward-doubt.repository';
 
 /** A store's live replica of central: its workers, the link, forwarded writes and the outbox. */
 @Module({
   providers: [
+    ForwardDoubtRepository,
     { provide: StoreNode, useFactory: StoreNode.fromConfig, inject: [AppConfig] },
     CentralLink,
     StoreRegistration,

@@ -12,7 +12,8 @@ import {
 import { CentralLink } from './central-link';
 import { ReplicaService } from './replica.service';
 import { StockWriteGateway } from './stock-write.gateway';
-import { CentralRejectedError, OutcomeUnknownError } from './sync.errors';
+import { ForwardDoubtRepository } from './forward-doubt.repository';
+import { CentralRejectedError, linkCutError, OutcomeUnknownError } from './sync.errors';
 
 /**
  * Forwards a store's stock writes to central, the only place they can be decided, with the
@@ -28,14 +29,14 @@ export class WriteForwarder extends StockWriteGateway {
     private readonly link: CentralLink,
     private readonly circuit: CentralCircuit,
     private readonly replica: ReplicaService,
+    private readonly doubts: ForwardDoubtRepository,
   ) {
     super();
   }
 
   /**
-   * Answers central's body unchanged: it is central's decision, passed through. Says "not
-   * applied" (central's refusal, or central_unavailable) only when no attempt can have reached
-   * central; when one may have and none got a definite answer, says outcome_unknown.
+   * Answers central's body unchanged: it is central's decision, passed through; when an attempt
+   * may have reached central and none got a definite answer, says outcome_unknown.
    */
   async submit(update: StockUpdateRequest, context: ForwardingContext): Promise<StockWriteResult> {
     const answer = await this.forward(context, () => this.central.postStockUpdate(update, context));
@@ -55,21 +56,47 @@ export class WriteForwarder extends StockWriteGateway {
     return answer as ReservationWriteResult;
   }
 
+  /**
+   * Says "not applied" (central's refusal, or central_unavailable) only when no attempt can
+   * have reached central: none of this request's, and none of an earlier request's with the
+   * same key (forwards_in_doubt, written before anything leaves, so a crash keeps it).
+   */
   private async forward(context: ForwardingContext, attempt: () => Promise<unknown>) {
+    const key = context.centralKey;
     // Checked before the circuit: a cut link is no evidence about central's health.
-    this.link.assertOnline();
+    if (!this.link.online) throw await this.unsent(context, linkCutError());
+    const earlierInDoubt = await this.doubts.recordSending(key);
     const attempts: ForwardAttempts = { mayHaveApplied: false };
     try {
-      return await this.circuit.execute(attempt, attempts);
+      const answer = await this.circuit.execute(attempt, attempts);
+      await this.settle(key);
+      return answer;
     } catch (error) {
       // Central's refusal under this key is final: had an earlier attempt been applied, central
       // would have replayed it instead.
-      if (!attempts.mayHaveApplied || error instanceof CentralRejectedError) throw error;
-      throw new OutcomeUnknownError(
-        context.idempotencyKey,
-        error instanceof Error ? error.message : String(error),
-      );
+      const definite = error instanceof CentralRejectedError;
+      if (definite || (!attempts.mayHaveApplied && !earlierInDoubt)) {
+        await this.settle(key);
+        throw error;
+      }
+      throw new OutcomeUnknownError(context.idempotencyKey, messageOf(error));
     }
+  }
+
+  /** Nothing left this time; an earlier attempt with the key may still have landed. */
+  private async unsent(context: ForwardingContext, error: Error): Promise<Error> {
+    if (!(await this.doubts.isInDoubt(context.centralKey))) return error;
+    return new OutcomeUnknownError(
+      context.idempotencyKey,
+      `an earlier attempt may have reached central, which cannot be asked now: ${error.message}`,
+    );
+  }
+
+  /** A doubt left behind only makes a later answer "unknown" instead of "not applied". */
+  private async settle(key: string): Promise<void> {
+    await this.doubts.settle(key).catch((error: unknown) => {
+      this.logger.warn(`Could not settle the forwarded write ${key}: ${messageOf(error)}`);
+    });
   }
 
   /** Central has committed: a local failure must not turn that into an error (the feed repairs it). */
@@ -82,4 +109,8 @@ export class WriteForwarder extends StockWriteGateway {
       );
     }
   }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
