@@ -1,5 +1,5 @@
 import { withConnection } from '../bench/system/postgres';
-import type { Completed, Outcome } from './history';
+import type { Change, Completed } from './history';
 import type { ChaosSystem } from './system';
 
 export interface Verdict {
@@ -41,7 +41,7 @@ export async function centralLevels(system: ChaosSystem): Promise<Levels> {
   return levelsOf(system.centralDatabaseUrl);
 }
 
-const verdict = (checker: string, problems: unknown[]): Verdict => ({
+export const verdict = (checker: string, problems: unknown[]): Verdict => ({
   checker,
   ok: problems.length === 0,
   problems: problems.slice(0, 10),
@@ -89,27 +89,48 @@ export async function checkLedger(system: ChaosSystem): Promise<Verdict> {
   return verdict('ledger', problems);
 }
 
-/** No level anywhere (central, every replica) has negative stock, availability or allotment. */
-export async function checkNoOversell(system: ChaosSystem): Promise<Verdict> {
-  const negative = `SELECT product_id, store_id, on_hand, available, online_available, allotment
-    FROM stock_levels WHERE on_hand < 0 OR available < 0 OR online_available < 0 OR allotment < 0`;
-  const problems: unknown[] = [];
-  for (const url of [
-    system.centralDatabaseUrl,
-    ...system.stores.map((store) => store.databaseUrl),
+const NEGATIVE = `SELECT product_id, store_id, on_hand, available, online_available, allotment
+  FROM stock_levels WHERE on_hand < 0 OR available < 0 OR online_available < 0 OR allotment < 0`;
+
+export async function negativeLevels(url: string): Promise<Record<string, unknown>[]> {
+  return withConnection(
+    url,
+    async (client) => (await client.query<Record<string, unknown>>(NEGATIVE)).rows,
+  );
+}
+
+/**
+ * No level anywhere (central, every replica) has negative stock, availability or allotment:
+ * in the samples taken during the run, and now.
+ */
+export async function checkNoOversell(system: ChaosSystem, sampled: unknown[]): Promise<Verdict> {
+  const problems: unknown[] = [...sampled];
+  for (const node of [
+    { name: 'central', databaseUrl: system.centralDatabaseUrl },
+    ...system.stores,
   ]) {
-    const rows = await withConnection(
-      url,
-      async (client) => (await client.query<Record<string, unknown>>(negative)).rows,
-    );
-    problems.push(...rows.map((row) => ({ url: new URL(url).pathname, ...row })));
+    const rows = await negativeLevels(node.databaseUrl);
+    problems.push(...rows.map((row) => ({ at: node.name, ...row })));
   }
   return verdict('no oversell', problems);
 }
 
-/** After the heal, every replica holds exactly central's levels. */
+/** Products as the feed carries them: central's catalog, deleted ones included. */
+const PRODUCTS = `SELECT id, version, deleted_at IS NOT NULL AS deleted FROM products ORDER BY id`;
+
+async function productsOf(url: string): Promise<Map<string, string>> {
+  return withConnection(url, async (client) => {
+    const { rows } = await client.query<{ id: string; version: number; deleted: boolean }>(
+      PRODUCTS,
+    );
+    return new Map(rows.map((row) => [row.id, `v${row.version}${row.deleted ? ' deleted' : ''}`]));
+  });
+}
+
+/** After the heal, every replica holds exactly central's levels and products. */
 export async function checkConvergence(system: ChaosSystem): Promise<Verdict> {
   const central = await centralLevels(system);
+  const catalog = await productsOf(system.centralDatabaseUrl);
   const problems: unknown[] = [];
   for (const store of system.stores) {
     const replica = await levelsOf(store.databaseUrl);
@@ -118,73 +139,124 @@ export async function checkConvergence(system: ChaosSystem): Promise<Verdict> {
       if (JSON.stringify(copy) !== JSON.stringify(truth))
         problems.push({ store: store.name, level, central: truth, replica: copy });
     }
+    const products = await productsOf(store.databaseUrl);
+    for (const [product, truth] of catalog)
+      if (products.get(product) !== truth)
+        problems.push({
+          store: store.name,
+          product,
+          central: truth,
+          replica: products.get(product),
+        });
   }
   return verdict('convergence', problems);
 }
 
-/** How many movements of central's ledger each operation's key has. */
-export type LedgerCounts = Map<string, number>;
+/** What central's ledger holds under one key for one level: how many movements, and their sum. */
+export type LedgerEntries = Map<string, { movements: number; delta: number; onHandAfter: number }>;
+
+const entryOf = (change: Change) => `${change.ledgerKey} ${change.productId}@${change.storeId}`;
 
 /**
- * Each operation's key in central's ledger: central's own writes under the key itself, a
- * store's (forwarded, or an outbox entry) under `<caller>/<key>`. Read once, for the exactly
- * once and the conservation checkers.
+ * Central's ledger by key and level. Central's own writes carry the caller's key; a store's
+ * (forwarded, or an outbox entry) carry `<caller>/<key>`, so the prefix up to the last `/` is
+ * dropped (the harness's keys have none). Read once, for the exactly-once and conservation
+ * checkers: one pass over the ledger, whatever the history's length.
  */
-export async function ledgerCounts(
+export async function ledgerEntries(
   system: ChaosSystem,
-  history: Completed[],
-): Promise<LedgerCounts> {
+  keyPrefix: string,
+): Promise<LedgerEntries> {
   return withConnection(system.centralDatabaseUrl, async (client) => {
-    const { rows } = await client.query<{ key: string; n: number }>(
-      `SELECT k.key, count(m.id)::int AS n
-       FROM unnest($1::text[]) AS k(key)
-       LEFT JOIN stock_movements m
-         ON m.idempotency_key = k.key OR coalesce(m.outbox_key, m.idempotency_key) LIKE '%/' || k.key
-       GROUP BY k.key`,
-      [history.map((operation) => operation.key)],
+    const { rows } = await client.query<{
+      key: string;
+      product_id: string;
+      store_id: string;
+      movements: number;
+      delta: number;
+      on_hand_after: number;
+    }>(
+      `SELECT key, product_id, store_id, count(*)::int AS movements, sum(delta)::int AS delta,
+              max(on_hand_after) AS on_hand_after
+       FROM (SELECT regexp_replace(coalesce(outbox_key, idempotency_key), '^.*/', '') AS key,
+                    product_id, store_id, delta, on_hand_after
+             FROM stock_movements) AS keyed
+       WHERE starts_with(key, $1)
+       GROUP BY key, product_id, store_id`,
+      [keyPrefix],
     );
-    return new Map(rows.map((row) => [row.key, row.n]));
+    return new Map(
+      rows.map((row) => [
+        `${row.key} ${row.product_id}@${row.store_id}`,
+        { movements: row.movements, delta: row.delta, onHandAfter: row.on_hand_after },
+      ]),
+    );
   });
 }
 
-/** How often an operation of each outcome may be in the ledger. */
-const ALLOWED_IN_LEDGER: Record<Outcome, (found: number) => boolean> = {
-  ok: (found) => found === 1, // acknowledged: exactly once
-  fail: (found) => found === 0, // refused: never
-  info: (found) => found <= 1, // unknown: at most once
-};
+/** How many movements each of an operation's changes has in the ledger. */
+const movementsOf = (operation: Completed, ledger: LedgerEntries) =>
+  operation.changes.map((change) => ledger.get(entryOf(change))?.movements ?? 0);
 
-export function checkExactlyOnce(history: Completed[], counts: LedgerCounts): Verdict {
-  const problems = history.flatMap((operation) => {
-    const found = counts.get(operation.key) ?? 0;
-    return ALLOWED_IN_LEDGER[operation.outcome](found)
-      ? []
-      : [{ ...operation, foundInLedger: found }];
-  });
+/** Whether each of an operation's changes applied: as its answer says, or as the ledger shows. */
+function appliedChanges(operation: Completed, ledger: LedgerEntries): boolean[] {
+  if (operation.outcome === 'ok') return operation.applied ?? operation.changes.map(() => true);
+  if (operation.outcome === 'fail') return operation.changes.map(() => false);
+  return movementsOf(operation, ledger).map((movements) => movements === 1);
+}
+
+/**
+ * Every acknowledged change is in the ledger exactly once, no refused one is, an unknown one at
+ * most once (and all of an atomic operation's or none), and the ledger holds nothing under the
+ * run's keys that no operation of the history made.
+ */
+export function checkExactlyOnce(history: Completed[], ledger: LedgerEntries): Verdict {
+  const problems: unknown[] = [];
+  const expected = new Set<string>();
+  for (const operation of history) {
+    for (const change of operation.changes) expected.add(entryOf(change));
+    const found = movementsOf(operation, ledger);
+    const applied = appliedChanges(operation, ledger);
+    const wrong =
+      operation.outcome === 'info'
+        ? found.some((movements) => movements > 1) || (operation.atomic && new Set(found).size > 1)
+        : found.some((movements, index) => movements !== (applied[index] ? 1 : 0));
+    if (wrong) problems.push({ ...operation, foundInLedger: found });
+  }
+  for (const [entry, { movements }] of ledger)
+    if (!expected.has(entry)) problems.push({ unexpectedInLedger: entry, movements });
   return verdict('exactly once', problems);
 }
 
 /**
  * The bank check: every level's final onHand is its initial onHand plus the deltas of the
- * acknowledged operations and of the unknown ones the ledger shows applied.
+ * acknowledged changes and of the unknown ones the ledger shows applied (a count moves it by
+ * what its movement found, and must have left exactly the counted quantity).
  */
 export async function checkConservation(
   system: ChaosSystem,
   initial: Levels,
   history: Completed[],
-  counts: LedgerCounts,
+  ledger: LedgerEntries,
 ): Promise<Verdict> {
   const expected = new Map([...initial].map(([level, state]) => [level, state.onHand]));
+  const problems: unknown[] = [];
   for (const operation of history) {
-    const applied =
-      operation.outcome === 'ok' ||
-      (operation.outcome === 'info' && counts.get(operation.key) === 1);
-    const level = `${operation.productId}@${operation.storeId}`;
-    if (applied) expected.set(level, (expected.get(level) ?? 0) + operation.delta);
+    const applied = appliedChanges(operation, ledger);
+    operation.changes.forEach((change, index) => {
+      if (!applied[index]) return;
+      const entry = ledger.get(entryOf(change));
+      const level = `${change.productId}@${change.storeId}`;
+      expected.set(level, (expected.get(level) ?? 0) + (change.delta ?? entry?.delta ?? 0));
+      const counted = (operation.request.body as { onHand?: number } | undefined)?.onHand;
+      if (operation.kind === 'count' && entry?.onHandAfter !== counted)
+        problems.push({ count: operation.key, level, counted, left: entry?.onHandAfter });
+    });
   }
   const final = await centralLevels(system);
-  const problems = [...expected]
-    .filter(([level, onHand]) => (final.get(level)?.onHand ?? 0) !== onHand)
-    .map(([level, onHand]) => ({ level, expected: onHand, actual: final.get(level)?.onHand }));
+  for (const level of new Set([...expected.keys(), ...final.keys()])) {
+    const [want, got] = [expected.get(level) ?? 0, final.get(level)?.onHand ?? 0];
+    if (want !== got) problems.push({ level, expected: want, actual: got });
+  }
   return verdict('conservation', problems);
 }

@@ -3,23 +3,62 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 /** What became of an operation: applied (ok), not applied (fail), or not known (info). */
 export type Outcome = 'ok' | 'fail' | 'info';
 
-export type OperationKind = 'store-sale' | 'central-receive' | 'central-sale';
+export type OperationKind =
+  | 'store-sale'
+  | 'central-receive'
+  | 'central-sale'
+  | 'remote-purchase'
+  | 'count'
+  | 'batch'
+  | 'hold'
+  | 'commit-hold'
+  | 'release-hold'
+  | 'create-product'
+  | 'delete-product'
+  | 'allotment-policy';
+
+/** One level an operation changes, and the key its movement carries in central's ledger. */
+export interface Change {
+  /** The operation's key as central's ledger holds it, without a store caller's prefix. */
+  ledgerKey: string;
+  productId: string;
+  storeId: string;
+  /** How far onHand moves when it applies; absent for a count, whose ledger movement says. */
+  delta?: number;
+}
+
+export interface Request {
+  method: 'POST' | 'PUT' | 'DELETE';
+  /** `{reservationId}` stands for the reservation a hold made, filled in when it is sent. */
+  path: string;
+  body?: unknown;
+  /** Sent with the admin key (catalog and policy), not the client's. */
+  admin?: boolean;
+}
 
 export interface Operation {
   n: number;
   kind: OperationKind;
   key: string;
   node: string;
-  storeId: string;
-  productId: string;
-  delta: number;
+  request: Request;
+  /** The levels it changes; none for catalog and policy operations. */
+  changes: Change[];
+  /** Its changes apply together or not at all (false: a batch item by item). */
+  atomic: boolean;
+  /** A hold's ending (commit or release), sent after `afterMs`; none: the hold expires. */
+  then?: Operation & { afterMs: number };
 }
 
-export interface Completed extends Operation {
+export interface Completed extends Omit<Operation, 'then'> {
   outcome: Outcome;
-  /** The answer's status, or the error when none came. */
+  /** The answer's status and problem code, or the error when none came. */
   answer: string;
   attempts: number;
+  /** Which changes the answer says applied (ok only: a batch item by item may refuse some). */
+  applied?: boolean[];
+  /** The reservation an acknowledged hold made. */
+  reservationId?: string;
 }
 
 export interface Fault {
@@ -41,7 +80,8 @@ export class History {
   }
 
   invoke(operation: Operation): void {
-    this.write({ type: 'invoke', ...operation });
+    const { then: _then, ...invoked } = operation;
+    this.write({ type: 'invoke', ...invoked });
   }
 
   complete(done: Completed): void {

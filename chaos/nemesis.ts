@@ -11,6 +11,8 @@ export const NEMESES = [
   'pause-central',
   'kill-store',
   'kill-central',
+  'restart-postgres',
+  'switch-store-off',
 ] as const;
 export type Nemesis = (typeof NEMESES)[number];
 
@@ -76,6 +78,14 @@ async function strike(system: ChaosSystem, history: History, random: Random, nem
     case 'kill-central':
       history.fault({ fault: nemesis, target: centralNode.name });
       return system.restart(centralNode);
+    case 'restart-postgres':
+      history.fault({ fault: nemesis, target: 'postgres' });
+      return system.postgres.restart();
+    case 'switch-store-off': {
+      const node = system.stores[store];
+      const off = () => system.switchLink(node, false);
+      return during(history, nemesis, node.name, ms, off, () => system.switchLink(node, true));
+    }
     case 'partition-store':
     case 'reset-store-link':
     case 'slow-store-link':

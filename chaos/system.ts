@@ -92,20 +92,39 @@ export class ChaosSystem {
     return new ChaosSystem(postgres, centralDb, centrals, stores, databaseLinks, storeLinks);
   }
 
+  node(name: string): Node {
+    const node = [...this.centrals, ...this.stores].find((candidate) => candidate.name === name);
+    if (!node) throw new Error(`No node ${name}`);
+    return node;
+  }
+
   /** SIGKILL, then the same process again on the same port and database. */
   async restart(node: Node): Promise<void> {
     await node.process.signal('SIGKILL');
     node.process = await AppProcess.start(node.spec);
   }
 
-  /** Every link passes and every process runs. */
+  /** Cuts or restores a store's link with its own switch (`POST /v1/store/connectivity`). */
+  async switchLink(store: Node, online: boolean): Promise<void> {
+    const response = await fetch(`${store.process.baseUrl}/v1/store/connectivity`, {
+      method: 'POST',
+      headers: { 'x-api-key': KEYS.admin, 'content-type': 'application/json' },
+      body: JSON.stringify({ online }),
+      signal: AbortSignal.timeout(5_000),
+    });
+    if (!response.ok) throw new Error(`${store.name} connectivity: ${response.status}`);
+  }
+
+  /** Every link passes, every switch is on and every process runs. */
   async heal(): Promise<void> {
     for (const link of [...this.databaseLinks, ...this.storeLinks]) link.heal();
     for (const node of [...this.centrals, ...this.stores]) await node.process.signal('SIGCONT');
+    await Promise.all(this.stores.map((store) => this.switchLink(store, true)));
   }
 
   async stop(): Promise<void> {
-    await this.heal();
+    await this.heal().catch(() => undefined); // a node that is gone cannot be switched on
+
     await Promise.allSettled(this.stores.map((node) => node.process.stop()));
     await Promise.allSettled(this.centrals.map((node) => node.process.stop()));
     await Promise.allSettled(

@@ -11,7 +11,16 @@ import { ADMIN_URL_VAR, onAdminConnection } from '../setup/test-database';
 import { compiledBuild, REPO } from '../support/compiled-build';
 
 const RUN_TIMEOUT_MS = 240_000;
-const CHECKERS = ['ledger', 'no oversell', 'convergence', 'exactly once', 'conservation'];
+const CHECKERS = [
+  'ledger',
+  'no oversell',
+  'convergence',
+  'exactly once',
+  'conservation',
+  'holds',
+  'catalog',
+  'feed',
+];
 
 describe('npm run chaos (short, seed 42)', () => {
   let buildDir: string;
@@ -23,7 +32,7 @@ describe('npm run chaos (short, seed 42)', () => {
       process.execPath,
       [
         join(buildDir, 'chaos', 'run.js'),
-        ...['--seed', '42', '--operations', '2000', '--seconds', '40', '--faults-every', '2500'],
+        ...['--seed', '42', '--operations', '2000', '--seconds', '40', '--faults-per-minute', '24'],
       ],
       {
         cwd: REPO,
