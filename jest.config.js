@@ -80,6 +80,13 @@ module.exports = {
       testMatch: ['**/*.e2e-spec.ts'],
     },
     {
+      // Deliberately broken builds through short chaos runs: `npm run test:mutants`, in CI.
+      ...project,
+      displayName: 'mutants',
+      roots: ['<rootDir>/test/chaos'],
+      testMatch: ['**/*.mutant-spec.ts'],
+    },
+    {
       // Needs a Redis (REDIS_URL, or 127.0.0.1:6379): `npm run test:redis`, not `npm test`.
       ...project,
       displayName: 'redis',

@@ -152,6 +152,17 @@ export async function checkConvergence(system: ChaosSystem): Promise<Verdict> {
   return verdict('convergence', problems);
 }
 
+/**
+ * No attempt was answered with an error of the service's own: a fault may make an answer
+ * unknown (503, a reset, a timeout), never a 500.
+ */
+export function checkAnswers(history: Completed[]): Verdict {
+  const problems = history.filter((operation) =>
+    operation.answers.some((answer) => answer.startsWith('5') && !answer.startsWith('503')),
+  );
+  return verdict('answers', problems);
+}
+
 /** What central's ledger holds under one key for one level: how many movements, and their sum. */
 export type LedgerEntries = Map<string, { movements: number; delta: number; onHandAfter: number }>;
 

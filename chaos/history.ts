@@ -52,9 +52,10 @@ export interface Operation {
 
 export interface Completed extends Omit<Operation, 'then'> {
   outcome: Outcome;
-  /** The answer's status and problem code, or the error when none came. */
+  /** The last answer's status and problem code, or the error when none came. */
   answer: string;
-  attempts: number;
+  /** Every attempt's answer, in order. */
+  answers: string[];
   /** Which changes the answer says applied (ok only: a batch item by item may refuse some). */
   applied?: boolean[];
   /** The reservation an acknowledged hold made. */

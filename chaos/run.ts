@@ -14,6 +14,7 @@ import { REPO } from '../scripts/repository-root';
 import {
   centralLevels,
   checkConservation,
+  checkAnswers,
   checkConvergence,
   checkExactlyOnce,
   checkLedger,
@@ -29,8 +30,8 @@ import { Random } from './random';
 import { ChaosSystem, KEYS } from './system';
 import { runWorkload } from './workload';
 
-const PRODUCTS = 20;
-const STOCK = 40;
+const PRODUCTS = 12;
+const STOCK = 15;
 const QUIESCENCE_TIMEOUT_MS = 120_000;
 /** The longest a hold may stay active after the run: its TTL (at most 4 s) and a sweep. */
 const HOLDS_END_TIMEOUT_MS = 15_000;
@@ -126,7 +127,7 @@ function summary(history: History, ledger: LedgerEntries) {
   }
   const faults: Record<string, number> = {};
   for (const fault of history.faults) faults[fault.fault] = (faults[fault.fault] ?? 0) + 1;
-  const retried = history.completed.filter((operation) => operation.attempts > 1).length;
+  const retried = history.completed.filter((operation) => operation.answers.length > 1).length;
   return { total: history.completed.length, operations, retried, unknownResolved, faults };
 }
 
@@ -195,6 +196,7 @@ async function main(): Promise<void> {
       await checkHolds(system, history.completed),
       await checkCatalog(system, history.completed),
       await checkFeed(system, sampler),
+      checkAnswers(history.completed),
     ];
     const figures = { seed: run.seed, workloadMs, quiescenceMs, samples: sampler.samples };
     console.log(JSON.stringify({ ...figures, ...summary(history, ledger) }, null, 2));

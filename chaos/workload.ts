@@ -244,21 +244,15 @@ function post(path: string, body?: unknown): Request {
 /** Sends the operation until its outcome is known or the attempts run out (then: info). */
 async function perform(system: ChaosSystem, operation: Operation): Promise<Completed> {
   const { then: _then, ...done } = operation;
-  let answer = '';
+  const answers: string[] = [];
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
     const sent = await send(system, operation);
-    answer = sent.answer;
-    if (sent.outcome !== 'info')
-      return {
-        ...done,
-        outcome: sent.outcome,
-        answer,
-        attempts: attempt,
-        ...resultOf(operation, sent),
-      };
+    answers.push(sent.answer);
+    const answered = { ...done, outcome: sent.outcome, answer: sent.answer, answers };
+    if (sent.outcome !== 'info') return { ...answered, ...resultOf(operation, sent) };
     await sleep(RETRY_PAUSE_MS * attempt);
   }
-  return { ...done, outcome: 'info', answer, attempts: MAX_ATTEMPTS };
+  return { ...done, outcome: 'info', answer: answers.at(-1)!, answers };
 }
 
 /** What an acknowledged answer says beyond "applied": a batch's items, a hold's id. */

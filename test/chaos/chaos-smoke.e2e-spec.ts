@@ -20,6 +20,7 @@ const CHECKERS = [
   'holds',
   'catalog',
   'feed',
+  'answers',
 ];
 
 describe('npm run chaos (short, seed 42)', () => {
