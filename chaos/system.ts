@@ -50,7 +50,8 @@ export class ChaosSystem {
       ADMIN_API_KEYS: KEYS.admin,
       API_KEYS: KEYS.client,
       STORE_API_KEYS: ids.map((id) => `${id}:${KEYS.store(id)}`).join(','),
-      LOG_LEVEL: 'fatal',
+      // The nodes' own logs go to the harness's stderr; CHAOS_LOG_LEVEL=error shows their trouble.
+      LOG_LEVEL: process.env.CHAOS_LOG_LEVEL ?? 'fatal',
       HEARTBEAT_INTERVAL_MS: '1000',
       STORE_OFFLINE_AFTER_MS: '4000',
       RATE_LIMIT_ENABLED: 'false',

@@ -306,6 +306,7 @@ const UNKNOWN_CODES = new Set([
   'outcome_unknown', // the store forwarded it and heard nothing definite
   'idempotency_in_flight', // an earlier attempt with this key is still running
   'internal_error',
+  'database_unavailable', // the database connection broke mid-request: it may have committed
   '', // no problem document at all: a node going down mid-answer
 ]);
 

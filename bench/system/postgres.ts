@@ -131,6 +131,9 @@ export async function withConnection<T>(
   work: (client: Client) => Promise<T>,
 ): Promise<T> {
   const client = new Client({ connectionString: url });
+  // A server that goes away (the chaos harness restarts it) fails the query in flight; without
+  // a listener, the client's error event would also end the process.
+  client.on('error', () => undefined);
   await client.connect();
   try {
     return await work(client);

@@ -25,3 +25,31 @@ export function permanentConnectionError(error: unknown): string | undefined {
   if (!fix || !(error instanceof Error)) return undefined;
   return `Cannot use the database: ${error.message} (${codeOf(error)}); ${fix}.`;
 }
+
+/** SQLSTATEs of a connection the server ended or refused: class 08, and shutdowns (57P01-03). */
+const LOST_STATES = /^(08|57P0[123])/;
+const LOST_ERRNOS = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH']);
+/** node-postgres and its pool say these in words, without a code. */
+const LOST_MESSAGES =
+  /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Connection ended/i;
+
+/**
+ * TypeORM releases a transaction's query runner when its connection fails; the transaction's
+ * next statement (or its COMMIT) then fails with one of these instead of the driver's error.
+ */
+const RELEASED_RUNNER = new Set([
+  'QueryRunnerAlreadyReleasedError',
+  'QueryRunnerProviderAlreadyReleasedError',
+]);
+
+/**
+ * Whether a query failed because the connection to the database was lost or could not be
+ * made (TypeORM wraps the driver's error as `driverError`), rather than because of the query.
+ */
+export function isLostConnection(error: unknown): boolean {
+  if (error instanceof Error && RELEASED_RUNNER.has(error.name)) return true;
+  const cause = (error as { driverError?: unknown } | null)?.driverError ?? error;
+  const code = codeOf(cause);
+  if (code !== undefined && (LOST_STATES.test(code) || LOST_ERRNOS.has(code))) return true;
+  return cause instanceof Error && LOST_MESSAGES.test(cause.message);
+}

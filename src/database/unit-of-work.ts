@@ -19,7 +19,12 @@ export class UnitOfWork {
     try {
       return await work();
     } catch (error) {
-      await tx.query('ROLLBACK TO SAVEPOINT undoable');
+      try {
+        await tx.query('ROLLBACK TO SAVEPOINT undoable');
+      } catch {
+        // The connection is gone (the transaction with it): `error` says why, not this.
+        throw error;
+      }
       throw error;
     }
   }

@@ -10,6 +10,7 @@ export enum CommonErrorCode {
   UnsupportedMediaType = 'unsupported_media_type',
   RateLimited = 'rate_limited',
   ServiceUnavailable = 'service_unavailable',
+  DatabaseUnavailable = 'database_unavailable',
   InternalError = 'internal_error',
 }
 
@@ -82,6 +83,24 @@ export class InternalError extends DomainError {
 export class ServiceUnavailableError extends DomainError {
   readonly kind = ErrorKind.Unavailable;
   readonly code = CommonErrorCode.ServiceUnavailable;
+}
+
+/**
+ * The database connection broke (or could not be made) while the request was served. A write
+ * may have committed just before it broke, so this says "unknown", and how to learn the truth.
+ */
+export class DatabaseUnavailableError extends DomainError {
+  readonly kind = ErrorKind.Unavailable;
+  readonly code = CommonErrorCode.DatabaseUnavailable;
+  override readonly retryAfterSeconds = 1;
+
+  constructor() {
+    super(
+      'The database could not be reached while the request was served. A write it carried may ' +
+        'or may not have been applied: send it again with the same Idempotency-Key to learn ' +
+        'which (it is never applied twice).',
+    );
+  }
 }
 
 /** A failed health check, with the report of which dependency failed, for the operator. */

@@ -1,5 +1,7 @@
 import { HttpException } from '@nestjs/common';
+import { isLostConnection } from '../../database/connection-errors';
 import {
+  DatabaseUnavailableError,
   dependencyUnavailable,
   InternalError,
   MalformedRequestError,
@@ -67,5 +69,6 @@ export function toDomainError(error: unknown): DomainError {
     if (pathError) return new ValidationFailedError([{ field: 'path', messages: [pathError] }]);
     return fromStatus(error.statusCode, error.message) ?? new MalformedRequestError(error.message);
   }
+  if (isLostConnection(error)) return new DatabaseUnavailableError();
   return new InternalError();
 }
