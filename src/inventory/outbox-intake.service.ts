@@ -54,7 +54,8 @@ interface Known {
  *   a rejected entry stays rejected (it is never applied after the store was told it was not),
  *   and a forwarded write under the same key (a caller's retry that went to central while the
  *   entry waited, or the other way round) is never applied as well: whichever comes second is
- *   answered with the first (applied once), waits (409 while it runs) or is refused as reused.
+ *   answered with the first (applied once), waits (409 while it runs) or is refused as reused;
+ *   only an entry after a forwarded write that central refused is applied (nothing was).
  *
  * Each entry costs one statement (the guarded update); the lookups, claims and completions are
  * one statement each for the whole push.
@@ -202,7 +203,11 @@ function earlierVerdict(
   if (record?.fingerprint === fingerprint && record.response) {
     return { ...(JSON.parse(record.response.body) as OutboxEntryVerdict), replayed: true };
   }
-  // Another request's key (a forwarded write that was refused): this one is not that.
+  // A forwarded write under the key that central refused: nothing was applied under it. The
+  // store had that refusal stored and replayed to its caller, had it heard it; it did not (the
+  // answer was lost), and the caller's retry sold from the allotment: this push decides it.
+  if (record?.response && record.response.status >= 400) return undefined;
+  // Another request's key (a forwarded write that was applied): this one is not that.
   return reused();
 }
 

@@ -401,6 +401,41 @@ describe('selling from the allotment', () => {
     expect(await centralLevel(P)).toMatchObject({ onHand: 18 });
   });
 
+  it('applies a till sale whose forwarded attempt central refused, the refusal unheard', async () => {
+    // Found by `npm run chaos -- --seed 21`: the store forwarded a sale, central refused it
+    // (no online units) and the answer was lost; the caller's retry sold from the allotment
+    // (202), and the push was then rejected as a reused key: an accepted sale never applied.
+    const P = 'REFUSED-1';
+    await createProducts(central, P);
+    await receive(central, P, S1, 20);
+    await eventually(
+      () => centralLevel(P),
+      (level) => level.allotment === 5,
+      'the policy to grant the store its allotment',
+    );
+    const hold = await central.http.post(
+      '/v1/reservations',
+      { storeId: S1, items: [{ productId: P, quantity: 15 }] },
+      { headers: { 'idempotency-key': uniqueKey('hold') } },
+    );
+    expect(hold.status).toBe(201);
+    const key = uniqueKey('client:0000000000/refused');
+    const forwarded = await update(
+      central,
+      { storeId: S1, productId: P, delta: -1, reason: 'sale' },
+      { key: KEYS.storeS1, headers: { 'idempotency-key': key } },
+    );
+    expectProblem(forwarded, 409, 'insufficient_stock');
+    const pushed = await central.http.post(
+      `/v1/stores/${S1}/outbox`,
+      { entries: [saleEntry(P, key)] },
+      { key: KEYS.storeS1 },
+    );
+    expect(pushed.body.results[0]).toMatchObject({ applied: true });
+    expect((await ledgerStats(centralDb, P, S1)).byKind.sale).toBe(1);
+    expect(await centralLevel(P)).toMatchObject({ onHand: 19, reserved: 15 });
+  });
+
   it('lets an entry central keeps failing on hold up only its own product', async () => {
     const [BAD, GOOD] = ['POISON-1', 'POISON-2'];
     await createProducts(central, BAD, GOOD);
