@@ -163,6 +163,11 @@ export function checkAnswers(history: Completed[]): Verdict {
   return verdict('answers', problems);
 }
 
+/** No node died by itself: a crash is a bug, whatever the fault that provoked it. */
+export function checkCrashes(system: ChaosSystem): Verdict {
+  return verdict('crashes', system.crashes);
+}
+
 /** What central's ledger holds under one key for one level: how many movements, and their sum. */
 export type LedgerEntries = Map<string, { movements: number; delta: number; onHandAfter: number }>;
 

@@ -15,6 +15,7 @@ import {
   centralLevels,
   checkConservation,
   checkAnswers,
+  checkCrashes,
   checkConvergence,
   checkExactlyOnce,
   checkLedger,
@@ -197,6 +198,7 @@ async function main(): Promise<void> {
       await checkCatalog(system, history.completed),
       await checkFeed(system, sampler),
       checkAnswers(history.completed),
+      checkCrashes(system),
     ];
     const figures = { seed: run.seed, workloadMs, quiescenceMs, samples: sampler.samples };
     console.log(JSON.stringify({ ...figures, ...summary(history, ledger) }, null, 2));

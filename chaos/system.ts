@@ -32,6 +32,9 @@ export interface ChaosSystemOptions {
  * writes, outbox), the stores spread over the central instances.
  */
 export class ChaosSystem {
+  /** Nodes that died by themselves (the harness restarts them, as an orchestrator would). */
+  readonly crashes: { at: number; node: string; output: string }[] = [];
+
   private constructor(
     readonly postgres: PostgresServer,
     /** Central's database, directly (the centrals reach it through their links). */
@@ -90,7 +93,36 @@ export class ChaosSystem {
         await startNode(storeId, await postgres.createDatabase(storeId.replace('-', '_')), env),
       );
     }
-    return new ChaosSystem(postgres, centralDb, centrals, stores, databaseLinks, storeLinks);
+    const system = new ChaosSystem(
+      postgres,
+      centralDb,
+      centrals,
+      stores,
+      databaseLinks,
+      storeLinks,
+    );
+    for (const node of [...centrals, ...stores]) system.watch(node);
+    return system;
+  }
+
+  /** Restarts a node whose process crashed, and records the crash. */
+  private watch(node: Node): void {
+    const watched = node.process;
+    void watched
+      .crashed()
+      .then(async (output) => {
+        if (node.process !== watched || this.stopping) return;
+        this.crashes.push({ at: Date.now(), node: node.name, output });
+        node.process = await AppProcess.start(node.spec);
+        this.watch(node);
+      })
+      .catch((error: unknown) => {
+        this.crashes.push({
+          at: Date.now(),
+          node: node.name,
+          output: `restart failed: ${String(error)}`,
+        });
+      });
   }
 
   node(name: string): Node {
@@ -103,6 +135,7 @@ export class ChaosSystem {
   async restart(node: Node): Promise<void> {
     await node.process.signal('SIGKILL');
     node.process = await AppProcess.start(node.spec);
+    this.watch(node);
   }
 
   /** Cuts or restores a store's link with its own switch (`POST /v1/store/connectivity`). */
@@ -123,7 +156,10 @@ export class ChaosSystem {
     await Promise.all(this.stores.map((store) => this.switchLink(store, true)));
   }
 
+  private stopping = false;
+
   async stop(): Promise<void> {
+    this.stopping = true;
     await this.heal().catch(() => undefined); // a node that is gone cannot be switched on
 
     await Promise.allSettled(this.stores.map((node) => node.process.stop()));

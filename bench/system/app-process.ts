@@ -63,6 +63,16 @@ export class AppProcess {
     return this.child.pid!;
   }
 
+  /**
+   * Resolves when the process exits by itself with an error (an uncaught exception: a crash),
+   * never when a signal or a clean stop ends it.
+   */
+  async crashed(): Promise<string> {
+    await this.exited;
+    if (this.exitCode === null || this.exitCode === 0) return new Promise(() => undefined);
+    return `${this.name} exited with code ${this.exitCode}:\n${this.output()}`;
+  }
+
   /** A fault of the chaos harness: SIGKILL (waits for the exit), SIGSTOP or SIGCONT. */
   async signal(signal: 'SIGKILL' | 'SIGSTOP' | 'SIGCONT'): Promise<void> {
     if (this.exitCode !== undefined) return;

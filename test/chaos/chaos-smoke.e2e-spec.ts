@@ -21,6 +21,7 @@ const CHECKERS = [
   'catalog',
   'feed',
   'answers',
+  'crashes',
 ];
 
 describe('npm run chaos (short, seed 42)', () => {

@@ -365,37 +365,44 @@ describe('selling from the allotment', () => {
     expect((await ledgerStats(centralDb, P, S1)).byKind.sale).toBe(2);
   });
 
-  it('applies a caller’s sale once when its retry moves between central and the outbox', async () => {
-    const P = 'PATHS-1';
-    await createProducts(central, P);
-    await receive(central, P, S1, 20);
+  /** A product received at S1 whose policy has granted the store 5 of its 20 units. */
+  async function allottedProduct(productId: string): Promise<void> {
+    await createProducts(central, productId);
+    await receive(central, productId, S1, 20);
     await eventually(
-      () => centralLevel(P),
+      () => centralLevel(productId),
       (level) => level.allotment === 5,
       'the policy to grant the store its allotment',
     );
-    const push = (key: string) =>
-      central.http.post(
-        `/v1/stores/${S1}/outbox`,
-        { entries: [saleEntry(P, key)] },
-        { key: KEYS.storeS1 },
-      );
-    const forward = (key: string) =>
-      update(
-        central,
-        { storeId: S1, productId: P, delta: -1, reason: 'sale' },
-        { key: KEYS.storeS1, headers: { 'idempotency-key': key } },
-      );
+  }
+
+  /** What S1 sends central for one caller's sale of one unit under `key`: pushed, or forwarded. */
+  const pushSale = (productId: string, key: string) =>
+    central.http.post(
+      `/v1/stores/${S1}/outbox`,
+      { entries: [saleEntry(productId, key)] },
+      { key: KEYS.storeS1 },
+    );
+  const forwardSale = (productId: string, key: string) =>
+    update(
+      central,
+      { storeId: S1, productId, delta: -1, reason: 'sale' },
+      { key: KEYS.storeS1, headers: { 'idempotency-key': key } },
+    );
+
+  it('applies a caller’s sale once when its retry moves between central and the outbox', async () => {
+    const P = 'PATHS-1';
+    await allottedProduct(P);
 
     // Forwarded first (its answer lost: outcome_unknown), then retried from the allotment.
     const forwardedFirst = uniqueKey('client:0000000000/paths');
-    expect((await forward(forwardedFirst)).status).toBe(200);
-    const retried = await push(forwardedFirst);
+    expect((await forwardSale(P, forwardedFirst)).status).toBe(200);
+    const retried = await pushSale(P, forwardedFirst);
     expect(retried.body.results[0]).toMatchObject({ applied: true, replayed: true });
     // Made in the outbox first, then the same key forwarded: refused, not applied again.
     const outboxFirst = uniqueKey('client:0000000000/paths');
-    expect((await push(outboxFirst)).body.results[0]).toMatchObject({ applied: true });
-    expectProblem(await forward(outboxFirst), 422, 'idempotency_key_reused');
+    expect((await pushSale(P, outboxFirst)).body.results[0]).toMatchObject({ applied: true });
+    expectProblem(await forwardSale(P, outboxFirst), 422, 'idempotency_key_reused');
 
     expect((await ledgerStats(centralDb, P, S1)).byKind.sale).toBe(2);
     expect(await centralLevel(P)).toMatchObject({ onHand: 18 });
@@ -406,13 +413,7 @@ describe('selling from the allotment', () => {
     // (no online units) and the answer was lost; the caller's retry sold from the allotment
     // (202), and the push was then rejected as a reused key: an accepted sale never applied.
     const P = 'REFUSED-1';
-    await createProducts(central, P);
-    await receive(central, P, S1, 20);
-    await eventually(
-      () => centralLevel(P),
-      (level) => level.allotment === 5,
-      'the policy to grant the store its allotment',
-    );
+    await allottedProduct(P);
     const hold = await central.http.post(
       '/v1/reservations',
       { storeId: S1, items: [{ productId: P, quantity: 15 }] },
@@ -420,18 +421,8 @@ describe('selling from the allotment', () => {
     );
     expect(hold.status).toBe(201);
     const key = uniqueKey('client:0000000000/refused');
-    const forwarded = await update(
-      central,
-      { storeId: S1, productId: P, delta: -1, reason: 'sale' },
-      { key: KEYS.storeS1, headers: { 'idempotency-key': key } },
-    );
-    expectProblem(forwarded, 409, 'insufficient_stock');
-    const pushed = await central.http.post(
-      `/v1/stores/${S1}/outbox`,
-      { entries: [saleEntry(P, key)] },
-      { key: KEYS.storeS1 },
-    );
-    expect(pushed.body.results[0]).toMatchObject({ applied: true });
+    expectProblem(await forwardSale(P, key), 409, 'insufficient_stock');
+    expect((await pushSale(P, key)).body.results[0]).toMatchObject({ applied: true });
     expect((await ledgerStats(centralDb, P, S1)).byKind.sale).toBe(1);
     expect(await centralLevel(P)).toMatchObject({ onHand: 19, reserved: 15 });
   });
