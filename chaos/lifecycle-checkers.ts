@@ -109,8 +109,11 @@ function productOf(operation: Completed): string {
 
 /**
  * Central's feed has no gap: its sequenced events are numbered pruned_through + 1 .. head, each
- * once; every store applied up to the head; and no store's applied offset ever went back in the
- * samples taken during the run.
+ * once. Every store applied every offset once and in order, up to the head: its apply log
+ * (REPLICA_APPLY_LOG, written in each page's own transaction) chains each page onto the last
+ * committed offset, a page holds exactly the offsets from + 1 .. to (central's feed is
+ * dense), and only a snapshot may jump. No store's applied offset ever went back in the samples
+ * taken during the run.
  */
 export async function checkFeed(system: ChaosSystem, sampler: InvariantSampler): Promise<Verdict> {
   const problems: unknown[] = [...sampler.offsetsGoneBack];
@@ -135,8 +138,58 @@ export async function checkFeed(system: ChaosSystem, sampler: InvariantSampler):
   for (const store of system.stores) {
     const applied = await appliedOffsetOf(store.databaseUrl);
     if (applied !== head) problems.push({ store: store.name, applied, head });
+    const steps = await applyLogOf(store.databaseUrl);
+    problems.push(...applyLogProblems(steps).map((problem) => ({ store: store.name, ...problem })));
   }
   return verdict('feed', problems);
+}
+
+interface AppliedStep {
+  id: number;
+  kind: 'page' | 'snapshot';
+  from: number | null;
+  to: number;
+  offsets: number[];
+}
+
+async function applyLogOf(url: string): Promise<AppliedStep[]> {
+  return withConnection(url, async (client) => {
+    const { rows } = await client.query<{
+      id: string;
+      kind: 'page' | 'snapshot';
+      from_offset: string | null;
+      to_offset: string;
+      event_offsets: string[];
+    }>('SELECT id, kind, from_offset, to_offset, event_offsets FROM replica_apply_log ORDER BY id');
+    return rows.map((row) => ({
+      id: Number(row.id),
+      kind: row.kind,
+      from: row.from_offset === null ? null : Number(row.from_offset),
+      to: Number(row.to_offset),
+      offsets: row.event_offsets.map(Number),
+    }));
+  });
+}
+
+/** A log that does not start with a snapshot, a page off the chain, a gap or a repeat. */
+export function applyLogProblems(steps: AppliedStep[]): Record<string, unknown>[] {
+  const problems: Record<string, unknown>[] = [];
+  if (steps.length === 0 || steps[0].kind !== 'snapshot') problems.push({ log: 'no bootstrap' });
+  let committed = 0;
+  for (const step of steps) {
+    if (step.kind === 'snapshot') {
+      committed = step.to;
+      continue;
+    }
+    const expected = Array.from({ length: step.to - committed }, (_, i) => committed + 1 + i);
+    const exact =
+      step.from === committed &&
+      step.offsets.length === expected.length &&
+      step.offsets.every((offset, i) => offset === expected[i]);
+    if (!exact) problems.push({ step, committedBefore: committed });
+    committed = step.to;
+  }
+  return problems;
 }
 
 async function appliedOffsetOf(url: string): Promise<number> {

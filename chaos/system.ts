@@ -88,6 +88,8 @@ export class ChaosSystem {
         STORE_ID: storeId,
         CENTRAL_URL: `http://127.0.0.1:${link.port}`,
         CENTRAL_API_KEY: KEYS.store(storeId),
+        // The feed checker reads what each replica committed, offset by offset.
+        REPLICA_APPLY_LOG: 'true',
       };
       stores.push(
         await startNode(storeId, await postgres.createDatabase(storeId.replace('-', '_')), env),

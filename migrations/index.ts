@@ -8,6 +8,7 @@ import { AllotmentPolicy1733356800000 } from './1733356800000-AllotmentPolicy';
 import { LedgerOutboxKey1733443200000 } from './1733443200000-LedgerOutboxKey';
 import { Reservations1733529600000 } from './1733529600000-Reservations';
 import { ForwardsInDoubt1733616000000 } from './1733616000000-ForwardsInDoubt';
+import { ReplicaApplyLog1733702400000 } from './1733702400000-ReplicaApplyLog';
 
 /** Every migration, oldest first. Add new ones here. */
 export const migrations = [
@@ -21,4 +22,5 @@ export const migrations = [
   LedgerOutboxKey1733443200000,
   Reservations1733529600000,
   ForwardsInDoubt1733616000000,
+  ReplicaApplyLog1733702400000,
 ];

@@ -306,6 +306,15 @@ export class AppConfig {
   @Max(FEED_WAIT_MAX_SECONDS)
   syncWaitSeconds = 30;
 
+  /**
+   * Store node: records every committed feed page and snapshot, with its offsets, in
+   * replica_apply_log. For the chaos harness's feed checker; the table grows without bound.
+   */
+  @Env('REPLICA_APPLY_LOG')
+  @toBool()
+  @IsBoolean()
+  replicaApplyLog = false;
+
   /** Store node: timeout of one forwarded write to central. */
   @Env('FORWARD_TIMEOUT_MS')
   @toInt()

@@ -2,10 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import { Histogram } from 'prom-client';
 import { EntityManager } from 'typeorm';
+import { AppConfig } from '../config/app-config';
 import { UnitOfWork } from '../database/unit-of-work';
 import { EventType, type FeedPage, type SnapshotRecord } from '../contract';
 import { FeedSettlement, OutboxRepository } from './outbox.repository';
 import type { ReplicaLevel } from './central.parsers';
+import { AppliedStep, ReplicaApplyLogRepository } from './replica-apply-log.repository';
 import { collapseToNewest, ReplicaChanges } from './replica-changes';
 import { ReplicaState, ReplicaStateRepository } from './replica-state.repository';
 import { ReplicaRepository } from './replica.repository';
@@ -33,6 +35,8 @@ export class ReplicaService {
     private readonly states: ReplicaStateRepository,
     private readonly outbox: OutboxRepository,
     private readonly progress: SyncProgress,
+    private readonly applyLog: ReplicaApplyLogRepository,
+    private readonly config: AppConfig,
     @InjectMetric(SYNC_APPLY_DURATION) private readonly duration: Histogram<'store_id' | 'phase'>,
   ) {}
 
@@ -52,6 +56,8 @@ export class ReplicaService {
         if (advanced) {
           await this.applyChanges(tx, collapseToNewest(page.events));
           await this.outbox.settleFromFeed(tx, this.node.storeId, this.appliedKeysOf(page));
+          const offsets = page.events.map((event) => event.offset);
+          await this.logApplied(tx, { kind: 'page', from, to: page.nextOffset, offsets });
         }
         return advanced;
       }),
@@ -68,6 +74,7 @@ export class ReplicaService {
         const snapshot = await openSnapshot(records, SNAPSHOT_BATCH_SIZE);
         await this.replica.clear(tx);
         for await (const batch of snapshot.batches) await this.applyBatch(tx, batch);
+        await this.logApplied(tx, { kind: 'snapshot', to: snapshot.offset });
         return this.states.markBootstrapped(tx, snapshot.offset);
       }),
     );
@@ -78,6 +85,11 @@ export class ReplicaService {
   /** Central's answer to a forwarded write, so the store reads its own writes before the feed brings them. */
   async applyLevels(levels: ReplicaLevel[]): Promise<void> {
     await this.unitOfWork.run((tx) => this.replica.applyLevels(tx, levels));
+  }
+
+  /** Only for the chaos harness's feed checker (REPLICA_APPLY_LOG): one row per committed step. */
+  private async logApplied(tx: EntityManager, step: AppliedStep): Promise<void> {
+    if (this.config.replicaApplyLog) await this.applyLog.record(tx, step);
   }
 
   /** This store's level changes that name a key: its own outbox entries among them. */

@@ -9,6 +9,7 @@ import { OutboxService } from './outbox.service';
 import { OutboxGauges } from './outbox-gauges';
 import { OutboxWakeUp } from './outbox-wake-up';
 import { OutboxWorker } from './outbox.worker';
+import { ReplicaApplyLogRepository } from './replica-apply-log.repository';
 import { ReplicaStateRepository } from './replica-state.repository';
 import { ReplicaRepository } from './replica.repository';
 import { ReplicaService } from './replica.service';
@@ -35,6 +36,7 @@ import { ForwardDoubtRepository } from './forward-doubt.repository';
     CentralCircuit,
     ReplicaRepository,
     ReplicaStateRepository,
+    ReplicaApplyLogRepository,
     ReplicaService,
     SyncProgress,
     SyncWorker,
