@@ -5,6 +5,7 @@ import { storeApiMetricProviders } from './store-api.metrics';
 import { StoreInventoryController } from './store-inventory.controller';
 import { StoreInventoryRepository } from './store-inventory.repository';
 import { StoreInventoryService } from './store-inventory.service';
+import { StoreLevelsReadModel } from './store-levels.read-model';
 import { StoreOutboxService } from './store-outbox.service';
 import { StoreSyncController } from './store-sync.controller';
 import { StoreWritesController } from './store-writes.controller';
@@ -17,6 +18,7 @@ import { StoreWritesService } from './store-writes.service';
   providers: [
     StoreInventoryRepository,
     StoreInventoryService,
+    StoreLevelsReadModel,
     StoreWritesService,
     StoreOutboxService,
     ReplicaHeadersInterceptor,

@@ -65,6 +65,18 @@ export class StoreInventoryRepository {
     return rows[0] && toView(storeId, rows[0]);
   }
 
+  /**
+   * The store's level of each of these live products, or of every live product (null); one
+   * statement, so one snapshot: what the read model loads.
+   */
+  async levelsOfProducts(storeId: string, productIds: string[] | null): Promise<StoreLevelView[]> {
+    const rows: StoreLevelRow[] = await this.unitOfWork.manager.query(
+      `${LEVELS_OF_STORE} AND ($2::text[] IS NULL OR p.id = ANY($2::text[]))`,
+      [storeId, productIds],
+    );
+    return rows.map((row) => toView(storeId, row));
+  }
+
   /** Keyset page by product id. */
   async pageLevels(
     storeId: string,

@@ -5,6 +5,7 @@ import { StoreNode } from '../sync/store-node';
 import { SyncProgress } from '../sync/sync-progress';
 import { ReplicaNotReadyError } from '../sync/sync.errors';
 import { StoreLevelView, StoreInventoryRepository } from './store-inventory.repository';
+import { StoreLevelsReadModel } from './store-levels.read-model';
 
 export interface StoreInventoryPageRequest {
   limit: number;
@@ -19,6 +20,7 @@ export class StoreInventoryService {
     private readonly node: StoreNode,
     private readonly progress: SyncProgress,
     private readonly inventory: StoreInventoryRepository,
+    private readonly readModel: StoreLevelsReadModel,
   ) {}
 
   async list(request: StoreInventoryPageRequest): Promise<Page<StoreLevelView>> {
@@ -41,6 +43,9 @@ export class StoreInventoryService {
   /** Another store's level when `storeId` is given: the replica holds every store. */
   async level(productId: string, storeId = this.node.storeId): Promise<StoreLevelView> {
     this.assertReady();
+    // The store's own levels are in memory; a level there proves the store and product exist.
+    const known = storeId === this.node.storeId ? this.readModel.level(productId) : undefined;
+    if (known) return known;
     const level = await this.inventory.findLevel(productId, storeId);
     if (!level) throw new ProductNotFoundError(productId);
     // A written level proves its store exists; only a zero level needs the check.

@@ -15,6 +15,7 @@ import type { IdempotencyClaim } from '../idempotency/idempotency.types';
 import type { ForwardingContext } from './central.client';
 import { NewOutboxEntry, OutboxRepository, OutboxRow } from './outbox.repository';
 import { OutboxWakeUp } from './outbox-wake-up';
+import { ReplicaViewChanges } from './replica-view-changes';
 import { StoreNode } from './store-node';
 import { ALLOTMENT_USES } from './sync.metrics';
 
@@ -40,6 +41,7 @@ export class OutboxService {
     private readonly outbox: OutboxRepository,
     private readonly wakeUp: OutboxWakeUp,
     private readonly idempotency: IdempotencyService,
+    private readonly viewChanges: ReplicaViewChanges,
     @InjectMetric(ALLOTMENT_USES) private readonly uses: Counter<'store_id' | 'kind'>,
   ) {}
 
@@ -110,6 +112,7 @@ export class OutboxService {
     try {
       const pending = await this.idempotency.runClaimed(claim, work);
       if (made) {
+        await this.viewChanges.committed({ productIds: [base.productId] });
         this.uses.inc({ store_id: base.storeId, kind: base.kind });
         this.wakeUp.now();
       }

@@ -12,6 +12,7 @@ import { CentralLink } from './central-link';
 import { EntrySettlement, OutboxRepository } from './outbox.repository';
 import { OutboxWakeUp } from './outbox-wake-up';
 import { ReplicaRepository } from './replica.repository';
+import { productsOf, ReplicaViewChanges } from './replica-view-changes';
 import { StoreNode } from './store-node';
 import type { StoreWorker } from './store-worker';
 import { OUTBOX_PUSHES, OUTBOX_SETTLED } from './sync.metrics';
@@ -52,6 +53,7 @@ export class OutboxWorker implements StoreWorker {
     private readonly outbox: OutboxRepository,
     private readonly replica: ReplicaRepository,
     private readonly wakeUp: OutboxWakeUp,
+    private readonly viewChanges: ReplicaViewChanges,
     @InjectMetric(OUTBOX_PUSHES) private readonly pushes: Counter<'store_id' | 'outcome'>,
     @InjectMetric(OUTBOX_SETTLED) private readonly settled: Counter<'store_id' | 'verdict'>,
   ) {}
@@ -87,7 +89,7 @@ export class OutboxWorker implements StoreWorker {
         this.pushes.inc({ store_id: this.node.storeId, outcome: 'failed' });
         if (isRefusalOfTheBody(error)) {
           if (entries.length > 1) batchSize = 1;
-          else await this.settle([rejectionOf(entries[0], error)]);
+          else await this.settle(entries, [rejectionOf(entries[0], error)]);
           continue;
         }
         if (isCentralBug(error)) {
@@ -108,14 +110,20 @@ export class OutboxWorker implements StoreWorker {
 
   private async push(entries: OutboxEntry[], signal: AbortSignal): Promise<void> {
     await this.outbox.countAttempt(entries.map((entry) => entry.entryId));
+    // An attempted receive no longer counts in reads until it settles (see unsettledTotals).
+    await this.viewChanges.committed(productsOf(entries));
     const answer = await this.central.pushOutbox(entries, signal);
     this.pushes.inc({ store_id: this.node.storeId, outcome: 'ok' });
     this.lastAnsweredPushAt = new Date();
-    await this.settle(settlementsOf(answer), answer);
+    await this.settle(entries, settlementsOf(answer), answer);
   }
 
   /** Verdicts and the levels they produced, together (see unsettledTotals). */
-  private async settle(settlements: EntrySettlement[], answer?: OutboxPushResult): Promise<void> {
+  private async settle(
+    entries: OutboxEntry[],
+    settlements: EntrySettlement[],
+    answer?: OutboxPushResult,
+  ): Promise<void> {
     const levels = (answer?.results ?? []).flatMap((result) =>
       result.applied ? [replicaLevelOf(result.level)] : [],
     );
@@ -123,6 +131,7 @@ export class OutboxWorker implements StoreWorker {
       await this.replica.applyLevels(tx, levels);
       await this.outbox.settle(tx, settlements);
     });
+    await this.viewChanges.committed(productsOf([...entries, ...levels]));
     for (const settlement of settlements) {
       const verdict = settlement.applied ? 'applied' : 'rejected';
       this.settled.inc({ store_id: this.node.storeId, verdict });

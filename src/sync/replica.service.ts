@@ -10,6 +10,7 @@ import type { ReplicaLevel } from './central.parsers';
 import { AppliedStep, ReplicaApplyLogRepository } from './replica-apply-log.repository';
 import { collapseToNewest, ReplicaChanges } from './replica-changes';
 import { ReplicaState, ReplicaStateRepository } from './replica-state.repository';
+import { productsOf, ReplicaViewChange, ReplicaViewChanges } from './replica-view-changes';
 import { ReplicaRepository } from './replica.repository';
 import { openSnapshot, SnapshotBatch } from './snapshot-batches';
 import { StoreNode } from './store-node';
@@ -36,6 +37,7 @@ export class ReplicaService {
     private readonly outbox: OutboxRepository,
     private readonly progress: SyncProgress,
     private readonly applyLog: ReplicaApplyLogRepository,
+    private readonly viewChanges: ReplicaViewChanges,
     private readonly config: AppConfig,
     @InjectMetric(SYNC_APPLY_DURATION) private readonly duration: Histogram<'store_id' | 'phase'>,
   ) {}
@@ -62,8 +64,10 @@ export class ReplicaService {
         return advanced;
       }),
     );
-    if (state) this.progress.recordCommitted(state);
-    return state !== undefined;
+    if (!state) return false;
+    await this.viewChanges.committed(viewChangeOf(page));
+    this.progress.recordCommitted(state);
+    return true;
   }
 
   /** Replaces the replica with a snapshot streamed from central, in one local transaction. */
@@ -78,6 +82,7 @@ export class ReplicaService {
         return this.states.markBootstrapped(tx, snapshot.offset);
       }),
     );
+    await this.viewChanges.committed('everything');
     this.progress.recordCommitted(state);
     return state;
   }
@@ -85,6 +90,7 @@ export class ReplicaService {
   /** Central's answer to a forwarded write, so the store reads its own writes before the feed brings them. */
   async applyLevels(levels: ReplicaLevel[]): Promise<void> {
     await this.unitOfWork.run((tx) => this.replica.applyLevels(tx, levels));
+    await this.viewChanges.committed(productsOf(levels));
   }
 
   /** Only for the chaos harness's feed checker (REPLICA_APPLY_LOG): one row per committed step. */
@@ -138,4 +144,11 @@ export class ReplicaService {
       stop();
     }
   }
+}
+
+/** A new store adds a level to every product; anything else changes the products it names. */
+function viewChangeOf(page: FeedPage): ReplicaViewChange {
+  if (page.events.some((event) => event.type === EventType.StoreRegistered)) return 'everything';
+  const productIds = page.events.flatMap((event) => (event.productId ? [event.productId] : []));
+  return { productIds: [...new Set(productIds)] };
 }

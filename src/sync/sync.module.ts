@@ -11,6 +11,7 @@ import { OutboxWakeUp } from './outbox-wake-up';
 import { OutboxWorker } from './outbox.worker';
 import { ReplicaApplyLogRepository } from './replica-apply-log.repository';
 import { ReplicaStateRepository } from './replica-state.repository';
+import { ReplicaViewChanges } from './replica-view-changes';
 import { ReplicaRepository } from './replica.repository';
 import { ReplicaService } from './replica.service';
 import { StockWriteGateway } from './stock-write.gateway';
@@ -37,6 +38,7 @@ import { ForwardDoubtRepository } from './forward-doubt.repository';
     ReplicaRepository,
     ReplicaStateRepository,
     ReplicaApplyLogRepository,
+    ReplicaViewChanges,
     ReplicaService,
     SyncProgress,
     SyncWorker,
@@ -66,6 +68,7 @@ import { ForwardDoubtRepository } from './forward-doubt.repository';
     StockWriteGateway,
     OutboxService,
     OutboxRepository,
+    ReplicaViewChanges,
   ],
 })
 export class SyncModule {}
