@@ -1,6 +1,6 @@
 import { withConnection } from '../bench/system/postgres';
 import type { Change, Completed } from './history';
-import type { ChaosSystem } from './system';
+import { type ChaosSystem, KEYS } from './system';
 
 export interface Verdict {
   checker: string;
@@ -127,7 +127,47 @@ async function productsOf(url: string): Promise<Map<string, string>> {
   });
 }
 
-/** After the heal, every replica holds exactly central's levels and products. */
+/**
+ * What the store answers for its own levels (from its in-memory read model) is central's level,
+ * with nothing pending; a deleted product is not found.
+ */
+async function readsThatDisagree(
+  store: ChaosSystem['stores'][number],
+  central: Levels,
+  catalog: Map<string, string>,
+): Promise<unknown[]> {
+  const problems: unknown[] = [];
+  for (const [level, truth] of central) {
+    const [productId, storeId] = level.split('@');
+    if (storeId !== store.name) continue;
+    const response = await fetch(`${store.process.baseUrl}/v1/store/inventory/${productId}`, {
+      headers: { 'x-api-key': KEYS.client },
+    });
+    const deleted = catalog.get(productId)?.endsWith('deleted') ?? true;
+    const read = response.ok ? ((await response.json()) as Record<string, unknown>) : undefined;
+    const agrees = deleted
+      ? response.status === 404
+      : read !== undefined &&
+        read.pendingQuantity === 0 &&
+        (['onHand', 'reserved', 'allotment', 'version'] as const).every(
+          (field) => read[field] === truth[field],
+        );
+    if (!agrees)
+      problems.push({
+        store: store.name,
+        level,
+        central: truth,
+        read: response.status,
+        body: read,
+      });
+  }
+  return problems;
+}
+
+/**
+ * After the heal, every replica holds exactly central's levels and products, and every store
+ * answers its own levels as central holds them.
+ */
 export async function checkConvergence(system: ChaosSystem): Promise<Verdict> {
   const central = await centralLevels(system);
   const catalog = await productsOf(system.centralDatabaseUrl);
@@ -139,6 +179,7 @@ export async function checkConvergence(system: ChaosSystem): Promise<Verdict> {
       if (JSON.stringify(copy) !== JSON.stringify(truth))
         problems.push({ store: store.name, level, central: truth, replica: copy });
     }
+    problems.push(...(await readsThatDisagree(store, central, catalog)));
     const products = await productsOf(store.databaseUrl);
     for (const [product, truth] of catalog)
       if (products.get(product) !== truth)
