@@ -50,11 +50,21 @@ export class StockService {
     private readonly allotmentUnits: Counter<'store_id' | 'kind'>,
   ) {}
 
-  async adjust(change: StockChange, write: WriteContext): Promise<StockUpdateResult> {
+  /**
+   * `precondition` runs first in the change's transaction, after the key's claim: a retry racing
+   * its own first attempt then waits for it and replays its answer instead of being refused by
+   * the precondition while the first attempt commits.
+   */
+  async adjust(
+    change: StockChange,
+    write: WriteContext,
+    precondition?: (tx: EntityManager) => Promise<void>,
+  ): Promise<StockUpdateResult> {
     assertMayWriteStore(write.principal, change.storeId);
-    return this.idempotency.runClaimed(write.claim, (tx) =>
-      this.applyInTransaction(tx, change, write.audit),
-    );
+    return this.idempotency.runClaimed(write.claim, async (tx) => {
+      await precondition?.(tx);
+      return this.applyInTransaction(tx, change, write.audit);
+    });
   }
 
   /**

@@ -60,12 +60,14 @@ export class ReservationsService {
   ): Promise<ReservationWriteResult> {
     const { storeId, items, reference } = request;
     assertMayWriteStore(write.principal, storeId);
-    // An online order: refused for an offline store unless REMOTE_PURCHASES_WHILE_OFFLINE=allow.
-    await this.liveness.assertMayBuyRemotely(storeId);
     const reservationId = randomUUID();
     // Numbered before they are ordered: a refusal names the item's place in the request.
     const ordered = items.map((item, index) => ({ ...item, index })).sort(byProductId);
     const result = await this.idempotency.runClaimed(write.claim, async (tx) => {
+      // An online order: refused for an offline store unless REMOTE_PURCHASES_WHILE_OFFLINE=allow.
+      // Checked after the key's claim: a retry racing its own first attempt waits for it and
+      // replays its answer, instead of answering "not applied" while the first one commits.
+      await this.liveness.assertMayBuyRemotely(tx, storeId);
       const hold = { reservationId, storeId, reference };
       const levels = await this.hold(tx, hold, ordered, write.audit);
       const reservation = await this.reservations.insert(tx, {

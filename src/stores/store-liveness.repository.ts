@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
 import type { OutboxReport } from '../contract';
 import type { StoreRow } from '../database/table-rows';
 import { UnitOfWork } from '../database/unit-of-work';
@@ -80,8 +81,9 @@ export class StoreLivenessRepository {
     );
   }
 
-  async lastHeartbeatAt(storeId: string): Promise<Date | null | undefined> {
-    const rows: { last_heartbeat_at: Date | null }[] = await this.unitOfWork.manager.query(
+  /** In the caller's transaction: a check made on a second pooled connection can starve the pool. */
+  async lastHeartbeatAt(tx: EntityManager, storeId: string): Promise<Date | null | undefined> {
+    const rows: { last_heartbeat_at: Date | null }[] = await tx.query(
       `SELECT last_heartbeat_at FROM stores WHERE id = $1`,
       [storeId],
     );

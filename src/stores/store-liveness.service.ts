@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import { Gauge } from 'prom-client';
+import { EntityManager } from 'typeorm';
 import { StoreNotFoundError } from '../common/errors/not-found.errors';
 import { toStoreView } from '../catalog/catalog.views';
 import { AppConfig } from '../config/app-config';
@@ -65,8 +66,8 @@ export class StoreLivenessService {
    * A remote purchase needs the store alive: its staff must be able to hand the goods over
    * (unless REMOTE_PURCHASES_WHILE_OFFLINE=allow). Either way it sells online units only.
    */
-  async assertMayBuyRemotely(storeId: string): Promise<void> {
-    const lastHeartbeatAt = await this.liveness.lastHeartbeatAt(storeId);
+  async assertMayBuyRemotely(tx: EntityManager, storeId: string): Promise<void> {
+    const lastHeartbeatAt = await this.liveness.lastHeartbeatAt(tx, storeId);
     if (lastHeartbeatAt === undefined) throw new StoreNotFoundError(storeId);
     if (this.config.remotePurchasesWhileOffline === 'allow') return;
     if (!this.isOnline(lastHeartbeatAt)) throw new StoreOfflineError(storeId, lastHeartbeatAt);

@@ -33,6 +33,7 @@ import { OutboxPushDto } from './dto/outbox-push.dto';
 import { OutboxPushResultDto } from './dto/outbox-push.responses';
 import { PurchaseDto } from './dto/purchase.dto';
 import { HeartbeatAckDto } from './dto/store-status.dto';
+import { RemotePurchaseService } from './remote-purchase.service';
 import { StoreLivenessService } from './store-liveness.service';
 
 @ApiTags('stores')
@@ -42,6 +43,7 @@ export class StoresController {
   constructor(
     private readonly liveness: StoreLivenessService,
     private readonly stock: StockService,
+    private readonly purchases: RemotePurchaseService,
     private readonly outbox: OutboxIntakeService,
   ) {}
 
@@ -102,15 +104,7 @@ export class StoresController {
     @Body() body: PurchaseDto,
     @Write() write: WriteContext,
   ) {
-    await this.liveness.assertMayBuyRemotely(storeId);
-    const sale = {
-      storeId,
-      productId: body.productId,
-      delta: -body.quantity,
-      kind: MovementKind.Sale,
-      reference: body.reference,
-    };
-    return this.stock.adjust(sale, write);
+    return this.purchases.purchase(storeId, body, write);
   }
 
   @Post('outbox')

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { InventoryModule } from '../inventory/inventory.module';
+import { RemotePurchaseService } from './remote-purchase.service';
 import { StoreLivenessRepository } from './store-liveness.repository';
 import { StoreLivenessService } from './store-liveness.service';
 import { StoresController } from './stores.controller';
@@ -9,7 +10,12 @@ import { storesMetricProviders } from './stores.metrics';
 @Module({
   imports: [InventoryModule],
   controllers: [StoresController],
-  providers: [StoreLivenessService, StoreLivenessRepository, ...storesMetricProviders],
+  providers: [
+    StoreLivenessService,
+    RemotePurchaseService,
+    StoreLivenessRepository,
+    ...storesMetricProviders,
+  ],
   exports: [StoreLivenessService],
 })
 export class StoresModule {}

@@ -1,3 +1,4 @@
+import { openDb, waitForLockWaiter } from '../support/e2e';
 import { createTestApp, KEYS, TestApp } from '../support/test-app';
 
 describe('store liveness and remote purchases (central)', () => {
@@ -92,6 +93,57 @@ describe('store liveness and remote purchases (central)', () => {
     expect(accepted.status).toBe(200);
     expect(accepted.body.onHand).toBe(0);
   });
+
+  const reserve = (quantity: number, key: string) =>
+    central.http.post(
+      '/v1/reservations',
+      { storeId: 'store-s1', items: [{ productId: 'LIVE-1', quantity }] },
+      { key: KEYS.client, headers: { 'idempotency-key': key } },
+    );
+
+  // A purchase claims its key before the check, a reservation inside its transaction: both must
+  // answer the retry of an attempt still running as in flight, not as refused (not applied).
+  it.each([
+    ['purchase', purchase, 200],
+    ['reservation', reserve, 201],
+  ])(
+    'answers a %s retried while its first attempt runs in flight, never store_offline, when the store went offline meanwhile',
+    async (kind, write, appliedStatus) => {
+      await central.http.post('/v1/inventory/updates', {
+        storeId: 'store-s1',
+        productId: 'LIVE-1',
+        delta: 1,
+        reason: 'receive',
+      });
+      await beat('store-s1', KEYS.storeS1);
+      const key = `race-${kind}`;
+      const db = await openDb(central);
+      try {
+        // The first attempt passes the liveness check and queues on the level's row lock.
+        await db.query('BEGIN');
+        await db.query(
+          `SELECT 1 FROM stock_levels WHERE product_id = 'LIVE-1' AND store_id = 'store-s1' FOR UPDATE`,
+        );
+        const first = write(1, key);
+        const { rows } = await db.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+        await waitForLockWaiter(db, rows[0].pid);
+        await new Promise((resolve) => setTimeout(resolve, OFFLINE_AFTER_MS + 200));
+
+        const racing = await write(1, key);
+        expect(racing.body.code).toBe('idempotency_in_flight');
+        expect(racing.status).toBe(409);
+
+        await db.query('ROLLBACK');
+        const applied = await first;
+        expect(applied.status).toBe(appliedStatus);
+        const replay = await write(1, key);
+        expect(replay.status).toBe(appliedStatus);
+        expect(replay.text).toBe(applied.text);
+      } finally {
+        await db.end();
+      }
+    },
+  );
 
   it('exposes liveness and lag metrics', async () => {
     await beat('store-s1', KEYS.storeS1, 0);
