@@ -156,11 +156,20 @@ export class IdempotencyRepository {
    * the keys claimed. Keys must be distinct (an upsert may not touch a row twice). A key held by
    * a transaction still running makes this statement wait for it, then find its record.
    */
+  /**
+   * Also takes over an in-flight claim abandoned for longer than the lock timeout ($5), whatever
+   * its fingerprint: under a store's key that is a forwarded write of the same sale whose central
+   * died after claiming it. Its work did not commit (the work completes the claim in its own
+   * transaction, and no transaction outlives the lock timeout: see data-source-options), and the
+   * caller has checked the ledger for a movement under the key first; left alone, the claim
+   * would hold the store's outbox up until the TTL.
+   */
   async claimAllWithin(
     tx: EntityManager,
     actor: string,
     claims: { key: string; fingerprint: string }[],
     ttlMs: number,
+    lockTimeoutMs: number,
   ): Promise<Set<string>> {
     if (claims.length === 0) return new Set();
     const rows: { key: string }[] = await tx.query(
@@ -171,8 +180,10 @@ export class IdempotencyRepository {
          SET fingerprint = EXCLUDED.fingerprint, status = 'in_flight', response_status = NULL,
              response_body = NULL, created_at = now(), locked_at = now(), completed_at = NULL
        WHERE idempotency_keys.created_at < now() - make_interval(secs => $4 / 1000.0)
+          OR (idempotency_keys.status = 'in_flight'
+              AND idempotency_keys.locked_at < now() - make_interval(secs => $5 / 1000.0))
        RETURNING key`,
-      [actor, claims.map((c) => c.key), claims.map((c) => c.fingerprint), ttlMs],
+      [actor, claims.map((c) => c.key), claims.map((c) => c.fingerprint), ttlMs, lockTimeoutMs],
     );
     return new Set(rows.map((row) => row.key));
   }

@@ -120,7 +120,13 @@ export class IdempotencyService {
     actor: string,
     claims: { key: string; fingerprint: string }[],
   ): Promise<{ claimed: Set<string>; others: Map<string, ExistingKey> }> {
-    const claimed = await this.repository.claimAllWithin(tx, actor, claims, this.ttlMs);
+    const claimed = await this.repository.claimAllWithin(
+      tx,
+      actor,
+      claims,
+      this.ttlMs,
+      this.lockTimeoutMs,
+    );
     const taken = claims.map((c) => c.key).filter((key) => !claimed.has(key));
     const others =
       taken.length === 0

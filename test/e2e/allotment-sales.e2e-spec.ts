@@ -3,6 +3,7 @@ import { OutboxIntakeService } from '../../src/inventory/outbox-intake.service';
 import { StockService } from '../../src/inventory/stock.service';
 import { startAppProcess } from '../support/app-process';
 import {
+  actorOf,
   createProducts,
   createStores,
   eventually,
@@ -425,6 +426,34 @@ describe('selling from the allotment', () => {
     expect((await pushSale(P, key)).body.results[0]).toMatchObject({ applied: true });
     expect((await ledgerStats(centralDb, P, S1)).byKind.sale).toBe(1);
     expect(await centralLevel(P)).toMatchObject({ onHand: 19, reserved: 15 });
+  });
+
+  it('takes over a forwarded attempt’s claim abandoned by a dead central, and applies the entry once', async () => {
+    // Found by `npm run chaos -- --seed 100`: a central claimed a forwarded sale's key and died
+    // before its work committed; the retry sold from the allotment, and every push of the
+    // store's outbox answered 409 in flight behind that claim until the record's TTL.
+    const P = 'ABANDONED-1';
+    await allottedProduct(P);
+    const claimForward = (key: string, lockedSecondsAgo: number) =>
+      centralDb.query(
+        `INSERT INTO idempotency_keys (actor, key, fingerprint, status, locked_at)
+         VALUES ($1, $2, 'a forwarded sale', 'in_flight', now() - make_interval(secs => $3))`,
+        [actorOf(S1, KEYS.storeS1), key, lockedSecondsAgo],
+      );
+    // A claim locked a moment ago is a forwarded attempt still running: the push waits.
+    const running = uniqueKey('client:0000000000/running');
+    await claimForward(running, 1);
+    expectProblem(await pushSale(P, running), 409, 'idempotency_in_flight');
+    // One older than IDEMPOTENCY_LOCK_TIMEOUT (60 s) belonged to a dead process: nothing applied.
+    const abandoned = uniqueKey('client:0000000000/abandoned');
+    await claimForward(abandoned, 120);
+    expect((await pushSale(P, abandoned)).body.results[0]).toMatchObject({ applied: true });
+    expect((await pushSale(P, abandoned)).body.results[0]).toMatchObject({
+      applied: true,
+      replayed: true,
+    });
+    expect((await ledgerStats(centralDb, P, S1)).byKind.sale).toBe(1);
+    expect(await centralLevel(P)).toMatchObject({ onHand: 19 });
   });
 
   it('lets an entry central keeps failing on hold up only its own product', async () => {
