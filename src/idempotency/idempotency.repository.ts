@@ -16,6 +16,7 @@ export interface ExistingKey {
 /**
  * Inserts the claim, or takes over an expired record or a same-request claim abandoned by a dead
  * process ($4: TTL, $5: lock timeout, in ms). `source` yields the row to insert ($1 to $3).
+ * Returns the claim's token: its `locked_at`, as text so that it keeps its microseconds.
  */
 const claimStatement = (source: string) =>
   `INSERT INTO idempotency_keys (actor, key, fingerprint, status)
@@ -27,7 +28,7 @@ const claimStatement = (source: string) =>
       OR (idempotency_keys.status = 'in_flight'
           AND idempotency_keys.fingerprint = EXCLUDED.fingerprint
           AND idempotency_keys.locked_at < now() - make_interval(secs => $5 / 1000.0))
-   RETURNING 1`;
+   RETURNING locked_at::text AS token`;
 
 /** Both run on every idempotent write: prepared once per connection (see runPrepared). */
 const CLAIM: PreparedStatement = {
@@ -54,11 +55,20 @@ const CLAIM_WITHIN: PreparedStatement = {
                 EXISTS (SELECT 1 FROM claimed) AS claimed`,
 };
 
+/**
+ * $5: the token of a claim committed on its own (null for one made in the same transaction,
+ * whose row that transaction holds). A claim stalled past the lock timeout may have been taken
+ * over (the token changed): then nothing is completed. Inside the work's transaction the update
+ * waits for a takeover still running and then sees the new token, so at most one attempt's work
+ * commits under the key.
+ */
 const COMPLETE: PreparedStatement = {
   name: 'idempotency-complete',
   text: `UPDATE idempotency_keys
          SET status = 'completed', response_status = $3, response_body = $4, completed_at = now()
-         WHERE actor = $1 AND key = $2`,
+         WHERE actor = $1 AND key = $2
+           AND ($5::timestamptz IS NULL OR (status = 'in_flight' AND locked_at = $5::timestamptz))
+         RETURNING 1`,
 };
 
 @Injectable()
@@ -75,15 +85,19 @@ export class IdempotencyRepository {
    * exactly one inserts. An expired record, or a same-request claim abandoned by a dead process,
    * is taken over in the same statement.
    */
-  async tryClaim(scope: IdempotencyScope, ttlMs: number, lockTimeoutMs: number): Promise<boolean> {
-    const rows = await runPrepared(this.unitOfWork.manager, CLAIM, [
+  async tryClaim(
+    scope: IdempotencyScope,
+    ttlMs: number,
+    lockTimeoutMs: number,
+  ): Promise<string | undefined> {
+    const rows = await runPrepared<{ token: string }>(this.unitOfWork.manager, CLAIM, [
       scope.actor,
       scope.key,
       scope.fingerprint,
       ttlMs,
       lockTimeoutMs,
     ]);
-    return rows.length === 1;
+    return rows[0]?.token;
   }
 
   /** `elsewhere`: another transaction is running this key now; `claimed`: this one now holds it. */
@@ -143,12 +157,21 @@ export class IdempotencyRepository {
   }
 
   /** Records the outcome; inside the change's transaction when `tx` is that transaction. */
+  /** False when the claim (`token`) was taken over: see COMPLETE. */
   async complete(
     tx: EntityManager,
     scope: IdempotencyScope,
     response: StoredResponse,
-  ): Promise<void> {
-    await runPrepared(tx, COMPLETE, [scope.actor, scope.key, response.status, response.body]);
+    token: string | undefined,
+  ): Promise<boolean> {
+    const rows = await runPrepared(tx, COMPLETE, [
+      scope.actor,
+      scope.key,
+      response.status,
+      response.body,
+      token ?? null,
+    ]);
+    return rows.length === 1;
   }
 
   /**
@@ -242,10 +265,13 @@ export class IdempotencyRepository {
     );
   }
 
-  async release(scope: IdempotencyScope): Promise<void> {
+  /** Deletes the in-flight claim, unless another attempt took it over (its token changed). */
+  async release(scope: IdempotencyScope, token: string | undefined): Promise<void> {
     await this.unitOfWork.manager.query(
-      `DELETE FROM idempotency_keys WHERE actor = $1 AND key = $2 AND status = 'in_flight'`,
-      [scope.actor, scope.key],
+      `DELETE FROM idempotency_keys
+       WHERE actor = $1 AND key = $2 AND status = 'in_flight'
+         AND ($3::timestamptz IS NULL OR locked_at = $3::timestamptz)`,
+      [scope.actor, scope.key, token ?? null],
     );
   }
 

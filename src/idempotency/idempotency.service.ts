@@ -12,6 +12,7 @@ import { ExistingKey, IdempotencyRepository } from './idempotency.repository';
 import {
   ClaimOutcome,
   ClaimState,
+  ClaimTakenOver,
   IdempotencyClaim,
   IdempotencyScope,
   IdempotencyStatus,
@@ -36,9 +37,8 @@ export class IdempotencyService {
 
   /** Claims the key, or answers with the stored response of the first request that used it. */
   async claim(scope: IdempotencyScope): Promise<ClaimOutcome> {
-    if (await this.repository.tryClaim(scope, this.ttlMs, this.lockTimeoutMs)) {
-      return { claim: new IdempotencyClaim(scope) };
-    }
+    const token = await this.repository.tryClaim(scope, this.ttlMs, this.lockTimeoutMs);
+    if (token) return { claim: new IdempotencyClaim(scope, ClaimState.Claimed, token) };
     const existing = await this.repository.find(scope, this.ttlMs);
     // Purged between the two statements: it is free again.
     return existing ? { replay: this.replayOf(scope, existing) } : this.claim(scope);
@@ -66,6 +66,7 @@ export class IdempotencyService {
     const outcome = await this.claim(claim.scope);
     if ('replay' in outcome) throw new ReplayInstead(outcome.replay);
     claim.state = ClaimState.Claimed;
+    claim.token = outcome.claim.token;
   }
 
   /**
@@ -92,6 +93,11 @@ export class IdempotencyService {
         }
       });
     } catch (error) {
+      if (error instanceof ClaimTakenOver) {
+        // Rolled back: the other attempt's answer is the key's; this one records nothing.
+        claim.state = ClaimState.Refused;
+        throw new IdempotencyInFlightError(error.key);
+      }
       // Rolled back, and a claim made in the transaction with it.
       if (pending && claim.state === ClaimState.Claimed) claim.state = ClaimState.Pending;
       throw error;
@@ -217,13 +223,16 @@ export class IdempotencyService {
     body: unknown,
   ): Promise<StoredResponse> {
     const response = { status: claim.successStatus, body: JSON.stringify(body) };
-    await this.repository.complete(tx, claim.scope, response);
+    if (!(await this.repository.complete(tx, claim.scope, response, claim.token))) {
+      throw new ClaimTakenOver(claim.scope.key);
+    }
     return response;
   }
 
   /** Completes the claim on its own, for work that has no transaction to share. */
   async complete(claim: IdempotencyClaim, response: StoredResponse): Promise<void> {
-    await this.repository.complete(this.repository.manager, claim.scope, response);
+    // A claim taken over meanwhile keeps the other attempt's answer.
+    await this.repository.complete(this.repository.manager, claim.scope, response, claim.token);
     claim.response = response;
   }
 
@@ -235,7 +244,7 @@ export class IdempotencyService {
 
   /** Gives the key back after a failure that must not be replayed (a crash, an outage). */
   async release(claim: IdempotencyClaim): Promise<void> {
-    await this.repository.release(claim.scope);
+    await this.repository.release(claim.scope, claim.token);
   }
 
   @Cron(CronExpression.EVERY_10_MINUTES)

@@ -38,7 +38,23 @@ export class IdempotencyClaim {
   constructor(
     readonly scope: IdempotencyScope,
     public state = ClaimState.Claimed,
+    /**
+     * Set when the claim was committed on its own, before the work: the record's `locked_at`.
+     * Completing or releasing the claim requires the record still to carry it, since a process
+     * stalled past the lock timeout may find its claim taken over by a retry.
+     */
+    public token?: string,
   ) {}
+}
+
+/**
+ * The claim was taken over while this attempt stalled: thrown inside the work's transaction to
+ * roll the work back; the attempt is answered as in flight (its retry replays the other's answer).
+ */
+export class ClaimTakenOver extends Error {
+  constructor(readonly key: string) {
+    super(`The claim on Idempotency-Key ${key} was taken over by another attempt`);
+  }
 }
 
 /**

@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import type { Client } from 'pg';
+import { IdempotencyInFlightError } from '../../src/idempotency/idempotency.errors';
 import { IdempotencyService } from '../../src/idempotency/idempotency.service';
 import { fingerprintOf } from '../../src/idempotency/idempotency.types';
 import {
@@ -520,5 +522,39 @@ describe('idempotency record expiry', () => {
       reserved: 0,
       version: 1,
     });
+  });
+
+  it('rolls back an attempt whose claim was taken over while it stalled, and leaves the taker’s claim', async () => {
+    const idempotency = t.app.get(IdempotencyService);
+    const scope = {
+      actor: actorOf('admin', KEYS.admin),
+      key: uniqueKey(),
+      fingerprint: 'a stalled request',
+    };
+    const outcome = await idempotency.claim(scope);
+    if (!('claim' in outcome)) throw new Error('The key should have been free');
+    // This process stalls past the lock timeout after its claim; a retry takes the key over.
+    await db.query(`UPDATE idempotency_keys SET locked_at = now() WHERE actor = $1 AND key = $2`, [
+      scope.actor,
+      scope.key,
+    ]);
+    const storeId = `store-${randomUUID().slice(0, 8)}`;
+    const stalled = idempotency.runInTransaction(outcome.claim, async (tx) => {
+      await tx.query(
+        `INSERT INTO stores (id, name) VALUES ($1, 'written by the stalled attempt')`,
+        [storeId],
+      );
+      return { storeId };
+    });
+
+    await expect(stalled).rejects.toBeInstanceOf(IdempotencyInFlightError);
+    expect((await db.query(`SELECT 1 FROM stores WHERE id = $1`, [storeId])).rowCount).toBe(0);
+    await idempotency.release(outcome.claim);
+    await idempotency.complete(outcome.claim, { status: 500, body: 'not the key’s answer' });
+    const { rows } = await db.query<{ status: string }>(
+      `SELECT status FROM idempotency_keys WHERE actor = $1 AND key = $2`,
+      [scope.actor, scope.key],
+    );
+    expect(rows).toEqual([{ status: 'in_flight' }]);
   });
 });
