@@ -6,6 +6,7 @@ export const SCENARIOS = [
   'writes-spread',
   'writes-hot',
   'batch-writes',
+  'writes-forwarded',
   'reservations',
   'propagation',
   'allotment-sales',

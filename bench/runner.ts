@@ -1,5 +1,6 @@
 import {
   bareFastify,
+  centralReceives,
   Limit,
   LimitLab,
   pgbenchBatch,
@@ -14,6 +15,7 @@ import { readsCentral, readsStore } from './scenarios/reads';
 import { reservations } from './scenarios/reservations';
 import { Figures, NotRunError, RunContext, Scenario } from './scenarios/scenario';
 import { batchWrites, writesHot, writesSpread } from './scenarios/writes';
+import { writesForwarded } from './scenarios/writes-forwarded';
 import { log } from './system/bench-system';
 
 type Step = { limit: Limit; servesScenarios: ScenarioName[] } | { scenario: Scenario };
@@ -32,6 +34,8 @@ const PLAN: Step[] = [
   { scenario: writesHot },
   { limit: pgbenchBatch, servesScenarios: ['batch-writes'] },
   { scenario: batchWrites },
+  { limit: centralReceives, servesScenarios: ['writes-forwarded'] },
+  { scenario: writesForwarded },
   // After writes-spread: its writes/s is what a cart's two writes are compared with.
   { scenario: reservations },
   { scenario: propagation },

@@ -14,6 +14,9 @@ import {
 import { ProblemDetailsFilter, sendProblem } from './common/errors/problem-details.filter';
 import { assertSafeBody } from './common/http/body-guard';
 import { createValidationPipe } from './common/http/validation';
+import { installLeanRoutes } from './common/http/lean-routes';
+import { ApiKeyGuard } from './common/auth/api-key.guard';
+import { RateLimitGuard } from './rate-limit/rate-limit.guard';
 import { AppConfig } from './config/app-config';
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
@@ -71,6 +74,8 @@ export function configureApp(app: NestFastifyApplication, config: AppConfig): vo
     assertSafeBody(request.body);
     done();
   });
+  // The global guards in the order Nest runs them (see platformModules).
+  installLeanRoutes(app, [RateLimitGuard, ApiKeyGuard]);
   closeConnectionsWhenShuttingDown(fastify, config.shutdownGraceMs);
   setUpSwagger(app, config);
 }

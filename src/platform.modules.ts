@@ -1,3 +1,4 @@
+import { DiscoveryModule } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
 import { AuthModule } from './common/auth/auth.module';
 import { AppConfig } from './config/app-config';
@@ -20,5 +21,7 @@ export function platformModules(config: AppConfig) {
     AuthModule,
     IdempotencyModule,
     ScheduleModule.forRoot(),
+    // For the lean routes' discovery (src/common/http/lean-routes.ts).
+    DiscoveryModule,
   ];
 }

@@ -12,6 +12,7 @@ import {
   RunContext,
 } from '../scenarios/scenario';
 import { PGBENCH_BATCH_LIMIT, PGBENCH_HOT_LIMIT, PGBENCH_SPREAD_LIMIT } from '../scenarios/writes';
+import { CENTRAL_RECEIVES_LIMIT, measureReceives } from '../scenarios/writes-forwarded';
 import { AppProcess } from '../system/app-process';
 import { freePort } from '../system/ports';
 import { withConnection } from '../system/postgres';
@@ -144,4 +145,12 @@ export const bareFastify: Limit = {
       await server.stop();
     }
   },
+};
+
+/** What a forwarding store is compared with: the writes it forwards, sent to central itself. */
+export const centralReceives: Limit = {
+  name: CENTRAL_RECEIVES_LIMIT,
+  description: 'POST /v1/inventory/updates at central: the writes-forwarded bodies, sent directly',
+  measure: (context) =>
+    measureReceives(context, context.system.central!.baseUrl, '/v1/inventory/updates'),
 };

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { CatalogModule } from '../catalog/catalog.module';
 import { InventoryController } from './inventory.controller';
 import { InventoryQueryService } from './inventory-query.service';
+import { LevelLeanRoute } from './level.lean-route';
 import { inventoryMetricProviders } from './inventory.metrics';
 import { StockLevelRepository } from './stock-level.repository';
 import { StockMovementRepository } from './stock-movement.repository';
@@ -19,6 +20,7 @@ import { StockService } from './stock.service';
     AllotmentPolicyService,
     AllotmentPolicyRepository,
     InventoryQueryService,
+    LevelLeanRoute,
     StockLevelRepository,
     StockMovementRepository,
     ...inventoryMetricProviders,

@@ -61,6 +61,7 @@ class RateLimitStoreModule {}
     }),
   ],
   controllers: [RateLimitController],
-  providers: [{ provide: APP_GUARD, useClass: RateLimitGuard }],
+  // Also by class, so the lean routes (src/common/http/lean-routes.ts) run the same instance.
+  providers: [RateLimitGuard, { provide: APP_GUARD, useExisting: RateLimitGuard }],
 })
 export class RateLimitModule {}

@@ -16,13 +16,16 @@ export class ReplicaHeadersInterceptor implements NestInterceptor {
   constructor(private readonly progress: SyncProgress) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    const reply = context.switchToHttp().getResponse<FastifyReply>();
-    const offset = this.progress.appliedOffset;
-    const stalenessMs = this.progress.stalenessMs();
-    if (offset !== null) void reply.header(REPLICA_OFFSET_HEADER, String(offset));
-    if (stalenessMs !== null) void reply.header(REPLICA_STALENESS_HEADER, String(stalenessMs));
+    writeReplicaHeaders(context.switchToHttp().getResponse<FastifyReply>(), this.progress);
     return next.handle();
   }
+}
+
+export function writeReplicaHeaders(reply: FastifyReply, progress: SyncProgress): void {
+  const offset = progress.appliedOffset;
+  const stalenessMs = progress.stalenessMs();
+  if (offset !== null) void reply.header(REPLICA_OFFSET_HEADER, String(offset));
+  if (stalenessMs !== null) void reply.header(REPLICA_STALENESS_HEADER, String(stalenessMs));
 }
 
 /** Documents a local read's body and its replica headers. */

@@ -5,6 +5,7 @@ import { storeApiMetricProviders } from './store-api.metrics';
 import { StoreInventoryController } from './store-inventory.controller';
 import { StoreInventoryRepository } from './store-inventory.repository';
 import { StoreInventoryService } from './store-inventory.service';
+import { StoreLevelLeanRoute } from './store-level.lean-route';
 import { StoreLevelsReadModel } from './store-levels.read-model';
 import { StoreOutboxService } from './store-outbox.service';
 import { StoreSyncController } from './store-sync.controller';
@@ -18,6 +19,7 @@ import { StoreWritesService } from './store-writes.service';
   providers: [
     StoreInventoryRepository,
     StoreInventoryService,
+    StoreLevelLeanRoute,
     StoreLevelsReadModel,
     StoreWritesService,
     StoreOutboxService,

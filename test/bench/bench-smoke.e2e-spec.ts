@@ -18,6 +18,7 @@ const SCENARIOS = [
   'writes-spread',
   'writes-hot',
   'batch-writes',
+  'writes-forwarded',
   'reservations',
   'propagation',
   'allotment-sales',
@@ -98,6 +99,11 @@ describe('npm run bench (smoke)', () => {
     expect(row('limit: bare Fastify').throughput!.value).toBeGreaterThan(0);
     expect(row('reads-central').ratio).toBeGreaterThan(0);
     expect(row('reads-store').ratio).toBeGreaterThan(0);
+  });
+
+  it('compares forwarded writes with the same writes sent to central', () => {
+    expect(row('limit: the same writes at central').throughput!.value).toBeGreaterThan(0);
+    expect(row('writes-forwarded').ratio).toBeGreaterThan(0);
   });
 
   it('compares writes with pgbench, or says pgbench is missing', () => {

@@ -5,7 +5,7 @@ import { ApiKeyRegistry } from './api-key.registry';
 
 @Global()
 @Module({
-  providers: [ApiKeyRegistry, { provide: APP_GUARD, useClass: ApiKeyGuard }],
+  providers: [ApiKeyRegistry, ApiKeyGuard, { provide: APP_GUARD, useExisting: ApiKeyGuard }],
   exports: [ApiKeyRegistry],
 })
 export class AuthModule {}
