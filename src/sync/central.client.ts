@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { timeout, TimeoutStrategy } from 'cockatiel';
 import { API_KEY_HEADER } from '../common/auth/auth.decorators';
 import { DomainError } from '../common/errors/domain.error';
@@ -24,6 +24,7 @@ import {
   parseSnapshotRecord,
 } from './central.parsers';
 import { CentralLink } from './central-link';
+import { KeepAliveClient } from './keep-alive-request';
 import { ndjsonValues } from './ndjson';
 import { StoreNode } from './store-node';
 import {
@@ -52,6 +53,8 @@ interface CentralRequest {
   timeoutMs: number;
   body?: unknown;
   headers?: Record<string, string>;
+  /** Read as a stream (the snapshot) rather than buffered. */
+  streamed?: boolean;
 }
 
 /** A page of the feed, and how long central was willing to hold the poll for it. */
@@ -77,7 +80,9 @@ export interface ForwardingContext {
  * come out as domain errors that say whether another attempt may help.
  */
 @Injectable()
-export class CentralClient {
+export class CentralClient implements OnApplicationShutdown {
+  private readonly connections = new KeepAliveClient();
+
   constructor(
     private readonly config: AppConfig,
     private readonly node: StoreNode,
@@ -107,7 +112,12 @@ export class CentralClient {
     signal: AbortSignal,
   ): Promise<T> {
     return this.call(
-      { method: 'GET', path: '/v1/inventory/snapshot', timeoutMs: SNAPSHOT_TIMEOUT_MS },
+      {
+        method: 'GET',
+        path: '/v1/inventory/snapshot',
+        timeoutMs: SNAPSHOT_TIMEOUT_MS,
+        streamed: true,
+      },
       signal,
       (response) => consume(snapshotRecords(response)),
     );
@@ -194,7 +204,7 @@ export class CentralClient {
       // The body is read inside the timeout: the policy aborts its signal once the function returns.
       return await timeout(request.timeoutMs, TimeoutStrategy.Cooperative).execute(
         async ({ signal: attempt }) => {
-          const response = await fetch(this.urlOf(request.path), this.initOf(request, attempt));
+          const response = await this.send(request, attempt);
           this.link.recordAnswer();
           await assertSuccess(response);
           return await read(response);
@@ -209,18 +219,21 @@ export class CentralClient {
     }
   }
 
-  private urlOf(path: string): string {
-    return `${this.node.centralUrl}${path}`;
+  onApplicationShutdown(): void {
+    this.connections.close();
   }
 
-  private initOf(request: CentralRequest, signal: AbortSignal): RequestInit {
+  /** The snapshot streams through fetch; every other call is small and buffered. */
+  private send(request: CentralRequest, signal: AbortSignal): Promise<Response> {
+    const url = `${this.node.centralUrl}${request.path}`;
     const headers: Record<string, string> = {
       [API_KEY_HEADER]: this.node.centralApiKey,
       ...request.headers,
     };
-    if (request.body === undefined) return { method: request.method, headers, signal };
-    headers['content-type'] = 'application/json';
-    return { method: request.method, headers, body: JSON.stringify(request.body), signal };
+    const body = request.body === undefined ? undefined : JSON.stringify(request.body);
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    const init = { method: request.method, headers, body, signal };
+    return request.streamed ? fetch(url, init) : this.connections.send(url, init);
   }
 
   /** Turns whatever a request threw into the domain error that says what went wrong. */
@@ -319,9 +332,10 @@ async function problemOf(response: Response): Promise<CentralProblem> {
   );
 }
 
-/** Connection refused or no such host: not a byte reached central. */
+/** Connection refused or no such host: not a byte reached central (node:http's or fetch's error). */
 function neverConnected(error: unknown): boolean {
-  const code = (error as { cause?: { code?: unknown } }).cause?.code;
+  const failure = error as { code?: unknown; cause?: { code?: unknown } };
+  const code = failure.code ?? failure.cause?.code;
   return code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN';
 }
 
