@@ -4,6 +4,7 @@ export const SCENARIOS = [
   'reads-central',
   'reads-store',
   'writes-spread',
+  'writes-spread-central-alone',
   'writes-hot',
   'batch-writes',
   'writes-forwarded',

@@ -14,7 +14,7 @@ import { propagation } from './scenarios/propagation';
 import { readsCentral, readsStore } from './scenarios/reads';
 import { reservations } from './scenarios/reservations';
 import { Figures, NotRunError, RunContext, Scenario } from './scenarios/scenario';
-import { batchWrites, writesHot, writesSpread } from './scenarios/writes';
+import { batchWrites, writesHot, writesSpread, writesSpreadCentralAlone } from './scenarios/writes';
 import { writesForwarded } from './scenarios/writes-forwarded';
 import { log } from './system/bench-system';
 
@@ -28,8 +28,9 @@ const PLAN: Step[] = [
   { limit: bareFastify, servesScenarios: ['reads-central', 'reads-store'] },
   { scenario: readsCentral },
   { scenario: readsStore },
-  { limit: pgbenchSpread, servesScenarios: ['writes-spread'] },
+  { limit: pgbenchSpread, servesScenarios: ['writes-spread', 'writes-spread-central-alone'] },
   { scenario: writesSpread },
+  { scenario: writesSpreadCentralAlone },
   { limit: pgbenchHot, servesScenarios: ['writes-hot'] },
   { scenario: writesHot },
   { limit: pgbenchBatch, servesScenarios: ['batch-writes'] },

@@ -42,13 +42,18 @@ export async function measureHttpLoad(
   spec: Omit<LoadSpec, 'durationSeconds'>,
   throughputUnit: ThroughputUnit = { name: 'req/s', perRequest: 1 },
   moreProcesses = new Map<string, number>(),
+  { storesPaused = false } = {},
 ): Promise<Figures> {
   const { options, system } = context;
   if (options.warmupSeconds > 0) await runLoad({ ...spec, durationSeconds: options.warmupSeconds });
   await quiesce(system);
+  // Paused stores use no CPU and apply nothing; after the load they catch up (timed below).
+  if (storesPaused) system.pauseStores();
   const monitor = system.monitor(moreProcesses);
   monitor.start();
-  const outcome = await runLoad({ ...spec, durationSeconds: options.durationSeconds });
+  const outcome = await runLoad({ ...spec, durationSeconds: options.durationSeconds }).finally(
+    () => storesPaused && system.resumeStores(),
+  );
   const usage = monitor.stop();
   return {
     ...figuresOf(outcome, spec.connections, throughputUnit),

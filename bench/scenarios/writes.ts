@@ -51,6 +51,22 @@ export const writesSpread: Scenario = {
     ),
 };
 
+export const writesSpreadCentralAlone: Scenario = {
+  name: 'writes-spread-central-alone',
+  description: 'writes-spread with the three stores paused (SIGSTOP) during the measurement',
+  needsStores: false,
+  limit: PGBENCH_SPREAD_LIMIT,
+  target: targetOf('>= 60% of pgbench', ratioAtLeast(0.6)),
+  measure: (context) =>
+    measureHttpLoad(
+      context,
+      writeLoad(context, () => spreadSale(context.catalog)),
+      undefined,
+      undefined,
+      { storesPaused: true },
+    ),
+};
+
 function onlyAcceptableHotErrors(row: BenchRow): boolean {
   return Object.keys(row.errors ?? {}).every((error) => error === ACCEPTABLE_HOT_ERROR);
 }

@@ -103,6 +103,22 @@ export class BenchSystem {
     }
   }
 
+  /** SIGSTOP: the stores hold their connections but run nothing (measuring central alone). */
+  pauseStores(): void {
+    for (const store of this.stores) process.kill(store.pid, 'SIGSTOP');
+  }
+
+  /** Also before stopping: a paused process would not act on its SIGTERM. */
+  resumeStores(): void {
+    for (const store of this.stores) {
+      try {
+        process.kill(store.pid, 'SIGCONT');
+      } catch {
+        // already gone
+      }
+    }
+  }
+
   /** Flushes dirty pages now, so no scenario pays for the previous one's checkpoint. */
   async checkpoint(): Promise<void> {
     await withConnection(this.centralDatabaseUrl, (client) => client.query('CHECKPOINT'));
@@ -110,6 +126,7 @@ export class BenchSystem {
 
   async stop(): Promise<void> {
     // Stores first: their long polls to central end with them instead of being cut.
+    this.resumeStores();
     await Promise.allSettled(this.stores.map((store) => store.stop()));
     await this.central?.stop();
     await this.postgres.stop();

@@ -16,6 +16,7 @@ const SCENARIOS = [
   'reads-central',
   'reads-store',
   'writes-spread',
+  'writes-spread-central-alone',
   'writes-hot',
   'batch-writes',
   'writes-forwarded',
