@@ -11,6 +11,7 @@ import { INVALID_STORE_ID } from '../common/http/problem-examples';
 import { ValidationFailedError } from '../common/errors/common.errors';
 import { OffsetAheadOfHeadError, OffsetExpiredError, SnapshotBusyError } from './feed.errors';
 import { SnapshotService } from './snapshot.service';
+import { abortedWhenClosed } from '../common/http/server-sent-events';
 
 @ApiTags('feed')
 @ApiAuthenticated()
@@ -86,11 +87,4 @@ export class FeedController {
  */
 function disconnectWhenStalled(reply: FastifyReply, idleMs: number): void {
   reply.raw.setTimeout(idleMs, () => reply.raw.destroy());
-}
-
-/** Aborts when the client goes away, so a parked long poll is released at once. */
-function abortedWhenClosed(request: FastifyRequest): AbortSignal {
-  const controller = new AbortController();
-  request.raw.once('close', () => controller.abort());
-  return controller.signal;
 }

@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { EventType } from '../../contract';
+import { EventType, type FeedStreamHead } from '../../contract';
 
 export class FeedEventDto {
   @ApiProperty({ example: 1042, description: 'Gap-free, in commit order.' }) offset: number;
@@ -36,4 +36,9 @@ export class FeedPageDto {
   @ApiProperty({ example: false }) hasMore: boolean;
   @ApiProperty({ example: 1 }) count: number;
   @ApiProperty({ example: 1042 }) headOffset: number;
+}
+
+export class FeedStreamHeadDto implements FeedStreamHead {
+  @ApiProperty({ example: 1042, description: 'The feed’s head when the stream opened.' })
+  headOffset: number;
 }
