@@ -17,7 +17,7 @@ import {
   serverSentEvents,
 } from '../common/http/server-sent-events';
 import { FEED_OFFSET_MAX } from '../contract';
-import { FeedEventDto, FeedStreamHeadDto } from './dto/feed.responses';
+import { FEED_PAYLOAD_MODELS, FeedEventDto, FeedStreamHeadDto } from './dto/feed.responses';
 import { FeedStreamQueryDto } from './dto/feed-query.dto';
 import { OffsetAheadOfHeadError, OffsetExpiredError } from './feed.errors';
 import { FeedStreamService } from './feed-stream.service';
@@ -39,7 +39,7 @@ function resumedOffset(lastEventId: string | undefined): number | undefined {
 
 @ApiTags('feed')
 @ApiAuthenticated()
-@ApiExtraModels(FeedEventDto, FeedStreamHeadDto)
+@ApiExtraModels(FeedEventDto, FeedStreamHeadDto, ...FEED_PAYLOAD_MODELS)
 @Controller('v1/inventory/events')
 export class FeedStreamController {
   constructor(private readonly streams: FeedStreamService) {}

@@ -1,10 +1,10 @@
 import { Controller, Get, Query, Req, Res, StreamableFile } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiAuthenticated, ApiProblems } from '../common/http/api-docs.decorators';
 import { AppConfig } from '../config/app-config';
 import { FEED_WAIT_HEADER } from '../contract';
-import { FeedPageDto } from './dto/feed.responses';
+import { FEED_PAYLOAD_MODELS, FeedPageDto } from './dto/feed.responses';
 import { FeedQueryDto, SnapshotQueryDto } from './dto/feed-query.dto';
 import { FeedService } from './feed.service';
 import { INVALID_STORE_ID } from '../common/http/problem-examples';
@@ -15,6 +15,7 @@ import { abortedWhenClosed } from '../common/http/server-sent-events';
 
 @ApiTags('feed')
 @ApiAuthenticated()
+@ApiExtraModels(...FEED_PAYLOAD_MODELS)
 @Controller('v1/inventory')
 export class FeedController {
   constructor(
