@@ -13,6 +13,7 @@ const PLATFORM = [
   'health',
   'idempotency',
   'logging',
+  'me',
   'metrics',
   'rate-limit',
 ];

@@ -2,8 +2,11 @@ import { INestApplication, Logger as NestLogger } from '@nestjs/common';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import fastifyStatic from '@fastify/static';
 import { Logger } from 'nestjs-pino';
 import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import type { IncomingMessage } from 'node:http';
 import { API_KEY_HEADER } from './common/auth/auth.decorators';
 import {
@@ -78,6 +81,43 @@ export function configureApp(app: NestFastifyApplication, config: AppConfig): vo
   installLeanRoutes(app, [RateLimitGuard, ApiKeyGuard]);
   closeConnectionsWhenShuttingDown(fastify, config.shutdownGraceMs);
   setUpSwagger(app, config);
+  serveConsole(fastify, config.consoleDir);
+}
+
+/** Where the console is served; its pages ask for a key and send it, the server embeds none. */
+export const CONSOLE_PATH = '/console/';
+
+/**
+ * The built web console, as files: no key is needed to load the page (every call it makes
+ * sends the one the user typed). Its own scripts and styles only, so the page may load nothing
+ * from anywhere else. A build without the console (tests, a bare `tsc`) serves none, and says so.
+ */
+function serveConsole(fastify: FastifyInstance, consoleDir: string): void {
+  const root = resolve(consoleDir);
+  if (!existsSync(join(root, 'index.html'))) {
+    new NestLogger('Console').warn(
+      `No console in ${root} (no index.html): ${CONSOLE_PATH} is not served; npm run build builds it`,
+    );
+    return;
+  }
+  void fastify.register(fastifyStatic, {
+    root,
+    // Without its slash, so that /console itself is redirected to /console/.
+    prefix: CONSOLE_PATH.slice(0, -1),
+    redirect: true,
+    cacheControl: false,
+    // Assets are named by their hash; the page itself must be fetched again to see a new build.
+    setHeaders: (reply, path) => {
+      void reply.header(
+        'cache-control',
+        path.endsWith('.html') ? 'no-cache' : 'public, max-age=31536000, immutable',
+      );
+      void reply.header(
+        'content-security-policy',
+        "default-src 'self'; img-src 'self' data:; object-src 'none'; frame-ancestors 'none'",
+      );
+    },
+  });
 }
 
 /**
@@ -111,6 +151,7 @@ const TAG_DESCRIPTIONS: Record<string, string> = {
   admin: 'Catalog, stores, allotment policy and rate limits (admin keys only).',
   store: 'A store node: local reads from its replica, sales from its allotment, forwarded writes.',
   'store sync': "A store node's replication status, outbox, forced bootstrap and link cut.",
+  me: 'The calling key: its role and what it may do here.',
   health: 'Liveness and readiness probes (no key).',
 };
 

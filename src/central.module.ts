@@ -3,6 +3,7 @@ import { AdminModule } from './admin/admin.module';
 import { AppConfig } from './config/app-config';
 import { EventsModule } from './events/events.module';
 import { HealthModule } from './health/health.module';
+import { MeModule } from './me/me.module';
 import { InventoryModule } from './inventory/inventory.module';
 import { platformModules } from './platform.modules';
 import { ReservationsModule } from './reservations/reservations.module';
@@ -16,6 +17,7 @@ export class CentralModule {
       module: CentralModule,
       imports: [
         ...platformModules(config),
+        MeModule.register({ kind: 'central', storeId: null }),
         HealthModule.register(),
         EventsModule,
         InventoryModule,

@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AppConfig } from './config/app-config';
 import { HealthModule } from './health/health.module';
+import { MeModule } from './me/me.module';
 import { platformModules } from './platform.modules';
 import { StoreApiModule } from './store-api/store-api.module';
 import { ReplicaReadiness } from './sync/replica-readiness';
@@ -14,6 +15,7 @@ export class StoreModule {
       module: StoreModule,
       imports: [
         ...platformModules(config),
+        MeModule.register({ kind: 'store', storeId: config.storeId! }),
         // Ready means able to serve reads: the replica is loaded.
         HealthModule.register({ imports: [SyncModule], checks: [ReplicaReadiness] }),
         SyncModule,

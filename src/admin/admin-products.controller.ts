@@ -17,7 +17,8 @@ import {
 } from '../common/http/problem-examples';
 import { ValidationFailedError } from '../common/errors/common.errors';
 import { Audit, type AuditContext } from '../common/http/audit-context';
-import { BulkProductResultDto, ProductDto } from './dto/admin.responses';
+import { ProductDto } from '../common/dto/product.responses';
+import { BulkProductResultDto } from './dto/admin.responses';
 import { CreateProductsDto } from './dto/create-products.dto';
 import { UpdateProductDto } from './dto/update-product.dto';
 

@@ -195,6 +195,15 @@ export class AppConfig {
   @Matches(/^rediss?:\/\//, { message: 'must be a redis:// (or rediss://) URL' })
   redisUrl?: string;
 
+  /**
+   * The built web console (npm run build writes it to dist/console), served under /console;
+   * relative to the working directory. Without an index.html there, /console is not served.
+   */
+  @Env('CONSOLE_DIR')
+  @IsString()
+  @IsNotEmpty()
+  consoleDir = 'dist/console';
+
   @Env('LOG_LEVEL')
   @IsIn(LOG_LEVELS)
   logLevel: (typeof LOG_LEVELS)[number] = 'info';

@@ -4,6 +4,8 @@ import { EventSequencer } from './event-sequencer.service';
 import { eventsMetricProviders } from './events.metrics';
 import { EventsRepository } from './events.repository';
 import { FeedController } from './feed.controller';
+import { FeedStreamController } from './feed-stream.controller';
+import { FeedStreamService } from './feed-stream.service';
 import { FeedListener } from './feed-listener.service';
 import { FeedService } from './feed.service';
 import { FeedWaiters } from './feed-waiters';
@@ -14,7 +16,7 @@ import { SnapshotService } from './snapshot.service';
 /** The transactional event table, its sequencer, and the long-poll feed and snapshot it serves. */
 @Global()
 @Module({
-  controllers: [FeedController],
+  controllers: [FeedController, FeedStreamController],
   providers: [
     EventsRepository,
     EventSequencer,
@@ -22,6 +24,7 @@ import { SnapshotService } from './snapshot.service';
     FeedWaiters,
     FeedListener,
     FeedService,
+    FeedStreamService,
     SnapshotPool,
     SnapshotRepository,
     SnapshotService,

@@ -1,19 +1,21 @@
 import { Controller, Get, Query, Req, Res, StreamableFile } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiAuthenticated, ApiProblems } from '../common/http/api-docs.decorators';
 import { AppConfig } from '../config/app-config';
 import { FEED_WAIT_HEADER } from '../contract';
-import { FeedPageDto } from './dto/feed.responses';
+import { FEED_PAYLOAD_MODELS, FeedPageDto } from './dto/feed.responses';
 import { FeedQueryDto, SnapshotQueryDto } from './dto/feed-query.dto';
 import { FeedService } from './feed.service';
 import { INVALID_STORE_ID } from '../common/http/problem-examples';
 import { ValidationFailedError } from '../common/errors/common.errors';
 import { OffsetAheadOfHeadError, OffsetExpiredError, SnapshotBusyError } from './feed.errors';
 import { SnapshotService } from './snapshot.service';
+import { abortedWhenClosed } from '../common/http/server-sent-events';
 
 @ApiTags('feed')
 @ApiAuthenticated()
+@ApiExtraModels(...FEED_PAYLOAD_MODELS)
 @Controller('v1/inventory')
 export class FeedController {
   constructor(
@@ -86,11 +88,4 @@ export class FeedController {
  */
 function disconnectWhenStalled(reply: FastifyReply, idleMs: number): void {
   reply.raw.setTimeout(idleMs, () => reply.raw.destroy());
-}
-
-/** Aborts when the client goes away, so a parked long poll is released at once. */
-function abortedWhenClosed(request: FastifyRequest): AbortSignal {
-  const controller = new AbortController();
-  request.raw.once('close', () => controller.abort());
-  return controller.signal;
 }

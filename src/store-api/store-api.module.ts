@@ -8,6 +8,8 @@ import { StoreInventoryService } from './store-inventory.service';
 import { StoreLevelLeanRoute } from './store-level.lean-route';
 import { StoreLevelsReadModel } from './store-levels.read-model';
 import { StoreOutboxService } from './store-outbox.service';
+import { StoreChangesService } from './store-changes.service';
+import { StoreStreamController } from './store-stream.controller';
 import { StoreSyncController } from './store-sync.controller';
 import { StoreWritesController } from './store-writes.controller';
 import { StoreWritesService } from './store-writes.service';
@@ -15,7 +17,12 @@ import { StoreWritesService } from './store-writes.service';
 /** The HTTP API of a store node: local reads, sales from the allotment, forwarded writes, sync status and fault injection. */
 @Module({
   imports: [SyncModule],
-  controllers: [StoreInventoryController, StoreWritesController, StoreSyncController],
+  controllers: [
+    StoreInventoryController,
+    StoreWritesController,
+    StoreSyncController,
+    StoreStreamController,
+  ],
   providers: [
     StoreInventoryRepository,
     StoreInventoryService,
@@ -23,6 +30,7 @@ import { StoreWritesService } from './store-writes.service';
     StoreLevelsReadModel,
     StoreWritesService,
     StoreOutboxService,
+    StoreChangesService,
     ReplicaHeadersInterceptor,
     ...storeApiMetricProviders,
   ],

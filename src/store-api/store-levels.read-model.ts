@@ -25,6 +25,7 @@ export class StoreLevelsReadModel implements OnApplicationBootstrap {
   private wantsEverything = true;
   private waiting: (() => void)[] = [];
   private reloading: Promise<void> | undefined;
+  private readonly reloadedListeners: ((change: ReplicaViewChange) => void)[] = [];
 
   constructor(
     private readonly node: StoreNode,
@@ -44,6 +45,15 @@ export class StoreLevelsReadModel implements OnApplicationBootstrap {
     return this.levels.get(productId);
   }
 
+  /**
+   * Told after every reload, with what it was asked to reload (any store's products: their
+   * levels of other stores changed too): from then on, reads of those products answer the
+   * change. A failed reload is told too, its products now read from the database.
+   */
+  onReloaded(listener: (change: ReplicaViewChange) => void): void {
+    this.reloadedListeners.push(listener);
+  }
+
   /** Resolves once a reload that started after this call has finished (or failed and dropped). */
   reload(change: ReplicaViewChange): Promise<void> {
     if (change === 'everything') this.wantsEverything = true;
@@ -61,6 +71,8 @@ export class StoreLevelsReadModel implements OnApplicationBootstrap {
       [this.wantsEverything, this.wanted, this.waiting] = [false, new Set(), []];
       const loaded = await this.load(everything ? null : productIds);
       for (const resolve of waiting) resolve();
+      const change: ReplicaViewChange = everything ? 'everything' : { productIds };
+      for (const listener of this.reloadedListeners) listener(change);
       if (!loaded) await new Promise((resolve) => setTimeout(resolve, RETRY_AFTER_FAILURE_MS));
     }
   }

@@ -83,7 +83,7 @@ export class StoreSyncController {
   @ApiOperation({
     summary: 'Cut or restore the link to central (fault injection)',
     description:
-      'While cut, the store sends no heartbeats, does not sync or push its outbox; it sells from its allotment, refuses sales beyond it (409 insufficient_allotment) and answers other writes 503 central_unavailable at once; reads keep working. ' +
+      'While cut, the store sends no heartbeats, does not sync or push its outbox; it sells from its allotment (202 pending), refuses sales beyond it (409 insufficient_allotment), takes receives and returns into its allotment (202 pending), and answers the writes only central can make (batches, compare-and-set, other stores, pickups) 503 central_unavailable at once; reads keep working. ' +
       'On restore it beats at once and its replica catches up by itself.',
   })
   @ApiOkResponse({ type: SyncStatusDto, description: 'Set: the status with the link as asked.' })

@@ -1,13 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-
-export class ProductDto {
-  @ApiProperty({ example: 'SKU-00001' }) productId: string;
-  @ApiProperty({ example: 'Espresso beans 1 kg' }) name: string;
-  @ApiProperty({ example: '19.90' }) price: string;
-  @ApiProperty({ example: 1 }) version: number;
-  @ApiProperty({ example: '2026-11-24T10:00:00.000Z' }) createdAt: string;
-  @ApiProperty({ example: '2026-11-24T10:00:00.000Z' }) updatedAt: string;
-}
+import { ProductDto } from '../../common/dto/product.responses';
 
 export class ProductItemErrorDto {
   @ApiProperty({ example: 'product_already_exists' }) code: string;

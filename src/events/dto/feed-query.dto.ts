@@ -57,3 +57,26 @@ export class SnapshotQueryDto {
   })
   storeId?: string;
 }
+
+export class FeedStreamQueryDto {
+  @ApiPropertyOptional({
+    type: Number,
+    example: 1041,
+    description:
+      'Stream the events after this offset; absent, from the head (only what commits from now on). A Last-Event-ID header takes precedence: a reconnecting client resumes after the last event it received.',
+    minimum: 0,
+    maximum: FEED_OFFSET_MAX,
+  })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(FEED_OFFSET_MAX)
+  offset?: number;
+
+  @StoreIdField({
+    optional: true,
+    description: 'Only events of this store (catalog events always pass).',
+  })
+  storeId?: string;
+}
