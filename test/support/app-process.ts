@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { freePort } from '../../bench/system/ports';
 import { HttpClient } from './http-client';
 import { KEYS, TEST_ENV } from './test-app';
 
@@ -13,14 +13,6 @@ export interface AppProcess {
   http: HttpClient;
   /** Kills it at once: no shutdown hook runs, nothing is flushed. */
   kill(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 /** Starts src/main.ts with the test environment and `env`, and waits until it is live. */
