@@ -7,7 +7,7 @@ import { ReplicaApplyListener } from './replica-apply-listener';
 import { figuresOf, Figures, quiesce, RunContext, Scenario, targetOf } from './scenario';
 import { spreadSale } from './writes';
 
-const TARGET_P99_MS = 100;
+const TARGET_P99_MS = 50;
 const WINDOW_MS = 100;
 
 /** A write as the harness saw it answered. */

@@ -16,7 +16,7 @@ export const readsCentral: Scenario = {
   description: `GET /v1/inventory/{product}/stores/${READ_STORE_ID} at central, random product`,
   needsStores: false,
   limit: BARE_FASTIFY_LIMIT,
-  target: targetOf(''),
+  target: targetOf('>= 30% of bare Fastify', ratioAtLeast(0.3)),
   measure: (context: RunContext) =>
     measureHttpLoad(context, {
       baseUrl: context.system.central!.baseUrl,
@@ -31,7 +31,7 @@ export const readsStore: Scenario = {
   description: `GET /v1/store/inventory/{product} at ${READ_STORE_ID}'s replica, random product`,
   needsStores: true,
   limit: BARE_FASTIFY_LIMIT,
-  target: targetOf('>= 60% of bare Fastify', ratioAtLeast(0.6)),
+  target: targetOf('>= 50% of bare Fastify', ratioAtLeast(0.5)),
   measure: (context: RunContext) =>
     measureHttpLoad(context, {
       baseUrl: context.system.stores.find((store) => store.name === READ_STORE_ID)!.baseUrl,

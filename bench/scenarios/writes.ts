@@ -43,7 +43,7 @@ export const writesSpread: Scenario = {
   description: `POST ${UPDATES_PATH} delta -1, fresh Idempotency-Key, random level of N`,
   needsStores: false,
   limit: PGBENCH_SPREAD_LIMIT,
-  target: targetOf('>= 50% of pgbench', ratioAtLeast(0.5)),
+  target: targetOf('>= 40% of pgbench', ratioAtLeast(0.4)),
   measure: (context) =>
     measureHttpLoad(
       context,
