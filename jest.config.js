@@ -66,6 +66,8 @@ module.exports = {
       // test/deploy: docker-compose.yml and its configs, checked against the app's own config.
       roots: [
         '<rootDir>/src',
+        // The console's own logic (outcomes, the stream reader); its pages are tested in a browser.
+        '<rootDir>/console/src',
         '<rootDir>/scripts',
         '<rootDir>/chaos',
         '<rootDir>/test/lint',

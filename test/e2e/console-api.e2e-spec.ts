@@ -32,8 +32,8 @@ function listen(t: TestApp, path: string, key: string = KEYS.client, lastEventId
   const messages: StreamMessage[] = [];
   const states: StreamState[] = [];
   const stream: EventStream = openEventStream({
-    url: `${t.baseUrl}${path}`,
-    headers: () => ({ 'x-api-key': key }),
+    connect: ({ headers, signal }) =>
+      fetch(`${t.baseUrl}${path}`, { headers: { ...headers, 'x-api-key': key }, signal }),
     lastEventId,
     onMessage: (message) => messages.push(message),
     onState: (state) => states.push(state),

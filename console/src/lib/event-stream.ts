@@ -17,15 +17,19 @@ export type StreamState =
   | { state: 'reconnecting'; inMs: number; reason: string }
   | { state: 'refused'; status: number; body: string };
 
+export interface StreamRequest {
+  /** `accept`, and `last-event-id` when resuming. */
+  headers: Record<string, string>;
+  signal: AbortSignal;
+}
+
 export interface EventStreamOptions {
-  url: string;
-  /** Read at every (re)connection, so a changed key applies to the next one. */
-  headers: () => Record<string, string>;
+  /** Makes one request for the stream (through the typed client, which adds the key). */
+  connect: (request: StreamRequest) => Promise<Response>;
   onMessage: (message: StreamMessage) => void;
   onState?: (state: StreamState) => void;
   /** Resume after this message (as if reconnecting). */
   lastEventId?: string;
-  fetch?: typeof fetch;
   /** Waits `ms`, or less when `signal` aborts. */
   delay?: (ms: number, signal: AbortSignal) => Promise<void>;
 }
@@ -54,8 +58,10 @@ export class EventStreamParser {
   /** Feeds a chunk of text; answers the messages it completed. */
   push(chunk: string): StreamMessage[] {
     this.buffer += chunk;
-    const lines = this.buffer.split(/\r\n|\r|\n/);
-    this.buffer = lines.pop() ?? '';
+    // A CR at the end may be the first half of a CRLF split across chunks: the next one tells.
+    const held = this.buffer.endsWith('\r') ? '\r' : '';
+    const lines = this.buffer.slice(0, this.buffer.length - held.length).split(/\r\n|\r|\n/);
+    this.buffer = (lines.pop() ?? '') + held;
     return lines.flatMap((line) => this.line(line));
   }
 
@@ -98,7 +104,6 @@ const reasonOf = (error: unknown) => (error instanceof Error ? error.message : S
 /** Opens the stream and keeps it open until close() or a refusal. */
 export function openEventStream(options: EventStreamOptions): EventStream {
   const controller = new AbortController();
-  const doFetch = options.fetch ?? ((input, init) => fetch(input, init));
   const delay = options.delay ?? realDelay;
   let lastEventId = options.lastEventId;
   let failures = 0;
@@ -107,9 +112,9 @@ export function openEventStream(options: EventStreamOptions): EventStream {
   /** One connection, read to its end; an opened one starts the backoff afresh. */
   async function connect(): Promise<'opened' | 'refused' | 'failed'> {
     options.onState?.({ state: 'connecting' });
-    const headers: Record<string, string> = { ...options.headers(), accept: 'text/event-stream' };
+    const headers: Record<string, string> = { accept: 'text/event-stream' };
     if (lastEventId !== undefined) headers['last-event-id'] = lastEventId;
-    const response = await doFetch(options.url, { headers, signal: controller.signal });
+    const response = await options.connect({ headers, signal: controller.signal });
     if (!response.ok || !response.body) {
       const body = await response.text().catch(() => '');
       if (retryable(response.status)) throw new Error(`HTTP ${response.status}`);

@@ -1,0 +1,25 @@
+/** How long ago an instant was, in the words a status panel uses. */
+export function ago(iso: string | null | undefined, now: number): string {
+  if (!iso) return 'never';
+  const seconds = Math.max(0, Math.round((now - Date.parse(iso)) / 1000));
+  if (seconds < 60) return `${seconds} s ago`;
+  if (seconds < 3600) return `${Math.floor(seconds / 60)} min ago`;
+  return `${Math.floor(seconds / 3600)} h ago`;
+}
+
+export type BadgeTone = 'out' | 'low' | 'ok';
+
+/** At or below this many available units, a level is shown as low. */
+export const LOW_STOCK = 5;
+
+export function stockBadge(available: number): { tone: BadgeTone; label: string } {
+  if (available <= 0) return { tone: 'out', label: 'out of stock' };
+  if (available <= LOW_STOCK) return { tone: 'low', label: `low: ${available}` };
+  return { tone: 'ok', label: `${available} in stock` };
+}
+
+/** Seconds with one decimal below ten, whole above: lag is read at a glance. */
+export function seconds(value: number | null | undefined): string {
+  if (value == null) return '–';
+  return value < 10 ? `${value.toFixed(1)} s` : `${Math.round(value)} s`;
+}
