@@ -89,6 +89,13 @@ module.exports = {
       testMatch: ['**/*.mutant-spec.ts'],
     },
     {
+      // The consoles in Debian's chromium against npm run demo: `npm run test:browser`, in CI.
+      ...project,
+      displayName: 'browser',
+      roots: ['<rootDir>/test/browser'],
+      testMatch: ['**/*.browser-spec.ts'],
+    },
+    {
       // Needs a Redis (REDIS_URL, or 127.0.0.1:6379): `npm run test:redis`, not `npm test`.
       ...project,
       displayName: 'redis',

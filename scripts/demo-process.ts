@@ -5,6 +5,12 @@ import { REPO } from './repository-root';
 /** How long a compiled demo may take to say it is running (it loads 3,000 levels first). */
 const START_TIMEOUT_MS = 210_000;
 
+/** A port base unlikely to be taken: central on it, the three stores two above. */
+export function demoPorts(): { central: number; firstStore: number } {
+  const central = 20_000 + Math.floor(Math.random() * 20_000);
+  return { central, firstStore: central + 2 };
+}
+
 export interface DemoProcess {
   child: ChildProcess;
   /** Resolves once the demo prints its banner; rejects with its output if it exits or stalls. */

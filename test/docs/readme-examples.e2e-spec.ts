@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type DemoProcess, startDemoProcess } from '../../scripts/demo-process';
+import { demoPorts, type DemoProcess, startDemoProcess } from '../../scripts/demo-process';
 import { compiledBuild, REPO } from '../support/compiled-build';
 
 const DEMO_TIMEOUT_MS = 240_000;
@@ -39,12 +39,6 @@ curl() {
   return 0
 }
 `;
-
-/** A port base unlikely to be taken: central on it, the three stores two above. */
-function demoPorts(): { central: number; firstStore: number } {
-  const central = 20_000 + Math.floor(Math.random() * 20_000);
-  return { central, firstStore: central + 2 };
-}
 
 /** The demo's embedded PostgreSQL folders, to prove it removes the one it made. */
 function demoTempDirs(): string[] {

@@ -14,13 +14,20 @@ const SHOWN = 15;
 /** This store's levels from its own replica, read again whenever the store's stream says so. */
 export function InventoryPanel(props: {
   client: StoreClient;
+  storeId: string;
   changes: Channel<StoreLevelsChanged>;
   onSelect: (productId: string) => void;
 }) {
   const [limit, setLimit] = useState(STEP);
   const [query, setQuery] = useState('');
+  // The replica holds every store's levels: another store's are a field away.
+  const [storeId, setStoreId] = useState(props.storeId);
   const inventory = useReader(() =>
-    answerOf(props.client.GET('/v1/store/inventory', { params: { query: { limit } } })),
+    answerOf(
+      props.client.GET('/v1/store/inventory', {
+        params: { query: { limit, storeId: storeId.trim() || props.storeId } },
+      }),
+    ),
   );
   useChannel(props.changes, inventory.reload);
 
@@ -36,11 +43,19 @@ export function InventoryPanel(props: {
   const more = inventory.value?.nextCursor && limit < MAX;
   return (
     <Panel
-      title="Inventory"
+      title={`Levels of ${storeId.trim() || props.storeId}, from this node’s replica`}
       error={inventory.error}
       testId="inventory"
       aside={
         <div class="search">
+          <input
+            name="inventory-store"
+            aria-label="Store"
+            size={10}
+            value={storeId}
+            onInput={(event) => setStoreId(event.currentTarget.value)}
+            onChange={inventory.reload}
+          />
           <input
             type="search"
             name="inventory-search"
@@ -73,7 +88,9 @@ export function InventoryPanel(props: {
               <th>On hand</th>
               <th>Reserved</th>
               <th>Allotment left</th>
-              <th>Pending</th>
+              <th title="The on-hand change sold from the allotment that central has not confirmed yet">
+                Pending change
+              </th>
               <th>Version</th>
             </tr>
           </thead>

@@ -55,7 +55,12 @@ export function StoreConsole(props: {
             onProduct={setSelected}
           />
         )}
-        <InventoryPanel client={client} changes={changes} onSelect={setSelected} />
+        <InventoryPanel
+          client={client}
+          storeId={storeId}
+          changes={changes}
+          onSelect={setSelected}
+        />
         <OutboxPanel client={client} changes={changes} />
       </main>
     </div>
