@@ -84,4 +84,29 @@ module.exports = [
       ],
     },
   },
+  {
+    // The console runs in a browser and speaks to the nodes over HTTP only.
+    files: ['console/**/*.ts', 'console/**/*.tsx'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: [
+                '**/src/**',
+                '!**/src/contract',
+                '!**/src/contract/*',
+                '@nestjs/*',
+                'typeorm',
+                'pg',
+              ],
+              message:
+                'The console reaches the nodes only through its typed client: of src/ it imports src/contract alone.',
+            },
+          ],
+        },
+      ],
+    },
+  },
 ];

@@ -34,6 +34,9 @@ describe('import boundaries', () => {
     ['src/contract/probe.ts', '../common/errors/domain.error'],
     ['src/contract/probe.ts', '@nestjs/common'],
     ['src/contract/probe.ts', 'typeorm'],
+    ['console/src/store/probe.ts', '../../../src/sync/central.client'],
+    ['console/src/probe.ts', '../../src/common/errors/domain.error'],
+    ['console/src/probe.ts', '@nestjs/common'],
   ])('refuses %s importing %s', async (filePath, from) => {
     expect(await violations(filePath, from)).toEqual([
       expect.stringContaining('import is restricted from being used by a pattern'),
@@ -51,6 +54,9 @@ describe('import boundaries', () => {
     ['src/inventory/probe.ts', '../catalog/catalog.service'],
     ['src/events/probe.ts', '../database/table-rows'],
     ['src/contract/probe.ts', './events'],
+    ['console/src/store/probe.ts', '../../../src/contract'],
+    ['console/src/probe.ts', '../../src/contract/streams'],
+    ['console/src/store/probe.ts', '../lib/outcome'],
   ])('lets %s import %s', async (filePath, from) => {
     expect(await violations(filePath, from)).toEqual([]);
   });
