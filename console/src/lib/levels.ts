@@ -1,14 +1,7 @@
-/** A store's level of a product, as central's reads and its feed's level events carry it. */
-export interface Level {
-  storeId: string;
-  onHand: number;
-  reserved: number;
-  available: number;
-  allotment: number;
-  onlineAvailable: number;
-  version: number;
-  updatedAt: string | null;
-}
+import type { CentralSchemas } from '../api/clients';
+
+/** A store's level of a product, as central's reads answer it (a feed level event carries more). */
+export type Level = CentralSchemas['StoreLevelDto'];
 
 export interface ProductLevels {
   productId: string;
