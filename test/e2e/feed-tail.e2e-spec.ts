@@ -6,9 +6,17 @@
  */
 import { EventSequencer } from '../../src/events/event-sequencer.service';
 import { EventsRepository } from '../../src/events/events.repository';
+import { FeedListener } from '../../src/events/feed-listener.service';
 import { FeedTail } from '../../src/events/feed-tail';
 import type { FeedEvent, FeedPage } from '../../src/contract';
-import { createProducts, createStores, metricValue, update } from '../support/e2e';
+import {
+  createProducts,
+  createStores,
+  eventually,
+  metricValue,
+  openDb,
+  update,
+} from '../support/e2e';
 import { createTestApp, type TestApp } from '../support/test-app';
 
 const STORES = ['store-t1', 'store-t2', 'store-t3', 'store-t4'];
@@ -186,5 +194,34 @@ describe('feed tail (central, in memory)', () => {
     expect(await feed(b, from, 100, 'store-t2')).toEqual(await table(from, 100, 'store-t2'));
     const after = await tailReads(b);
     expect(after.hits - before.hits).toBe(2);
+  });
+
+  it('clears the tail when its LISTEN connection drops, and answers right after reconnecting', async () => {
+    const from = await settleAll();
+    expect(await feed(a, from, 100)).toEqual(await table(from, 100));
+    const tail = a.app.get(FeedTail);
+    expect(tail.isFresh(from)).toBe(true);
+    const listener = a.app.get(FeedListener)['client'] as unknown as { processID: number };
+    const db = await openDb(a);
+    try {
+      await db.query('SELECT pg_terminate_backend($1)', [listener.processID]);
+    } finally {
+      await db.end();
+    }
+    await eventually(
+      () => Promise.resolve(tail.isFresh(0)),
+      (fresh) => !fresh,
+      'the tail cleared',
+    );
+    // Written on the other instance while this one may not be listening.
+    for (let i = 0; i < 3; i++)
+      await update(b, { storeId: 'store-t2', productId: 'TAIL-2', delta: 1 });
+    await b.app.get(EventSequencer).settle();
+    const polled = await a.http.get(`/v1/inventory/events?offset=${from}&limit=100&wait=10`);
+    expect(polled.body.count).toBe(3);
+    await settleAll();
+    expect(await feed(a, from, 100)).toEqual(await table(from, 100));
+    expect(await feed(a, from, 100, 'store-none')).toEqual(await table(from, 100, 'store-none'));
+    expect(tail.isFresh(from + 3)).toBe(true);
   });
 });
