@@ -17,6 +17,7 @@ export interface FeedRequest {
 @Injectable()
 export class FeedService {
   private readonly logger = new Logger(FeedService.name);
+  private lastFillError?: unknown;
   private readonly readTail: TailReader = (after, limit) => this.events.readTailAfter(after, limit);
 
   constructor(
@@ -59,7 +60,10 @@ export class FeedService {
       if (!(await this.tail.catchUp(this.waiters.heardHead, this.readTail))) return undefined;
       return this.tail.page(request.offset, request.limit, request.storeId);
     } catch (error) {
-      this.logger.warn({ err: error }, 'Filling the feed tail failed; reading the table');
+      // Every reader that awaited the failed fill gets the same error: logged once.
+      if (error !== this.lastFillError)
+        this.logger.warn({ err: error }, 'Filling the feed tail failed; reading the table');
+      this.lastFillError = error;
       return undefined;
     }
   }

@@ -224,4 +224,26 @@ describe('feed tail (central, in memory)', () => {
     expect(await feed(a, from, 100, 'store-none')).toEqual(await table(from, 100, 'store-none'));
     expect(tail.isFresh(from + 3)).toBe(true);
   });
+
+  it('reads the table when filling the tail fails', async () => {
+    const now = await settleAll();
+    const from = Math.max(0, now - 10);
+    const events = a.app.get(EventsRepository);
+    const failing = jest
+      .spyOn(events, 'readTailAfter')
+      .mockRejectedValue(new Error('the tail read failed'));
+    try {
+      a.app.get(FeedTail).clear();
+      const before = await tailReads(a);
+      expect(await feed(a, from, 100, 'store-t1')).toEqual(await table(from, 100, 'store-t1'));
+      const after = await tailReads(a);
+      expect(after.misses - before.misses).toBe(1);
+      expect(failing).toHaveBeenCalled();
+    } finally {
+      failing.mockRestore();
+    }
+    const before = await tailReads(a);
+    expect(await feed(a, from, 100, 'store-t1')).toEqual(await table(from, 100, 'store-t1'));
+    expect((await tailReads(a)).hits - before.hits).toBe(1);
+  });
 });
