@@ -78,8 +78,8 @@ const READ_AFTER: PreparedStatement = {
 
 /**
  * The feed's in-memory tail (FeedTail) is filled by this statement alone: every event after $1,
- * unfiltered, up to the head read in the same statement, so the events are exactly the offsets
- * after $1 that exist (none pruned in between is missing but those below pruned_through).
+ * unfiltered, up to the head read in the same statement, so the rows are exactly the offsets
+ * $1 + 1 .. head in order, less those already pruned (at or below pruned_through).
  */
 const READ_TAIL_AFTER: PreparedStatement = {
   name: 'feed-read-tail-after',
