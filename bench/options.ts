@@ -11,6 +11,7 @@ export const SCENARIOS = [
   'reservations',
   'propagation',
   'allotment-sales',
+  'feed-fanout',
   'limit',
 ] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
@@ -25,6 +26,10 @@ export interface BenchOptions {
   products: number;
   /** Writes per second of the paced scenarios (propagation, allotment-sales). */
   propagationRate: number;
+  /** Simulated store consumers long-polling central's feed in feed-fanout. */
+  fanoutConsumers: number;
+  /** Writes per second at central while they poll (feed-fanout). */
+  fanoutRate: number;
   /** Sales made while cut whose drain to central allotment-sales times. */
   outboxEntries: number;
   /** Holds made to expire at once, whose release the reservations scenario times. */
@@ -47,6 +52,8 @@ const USAGE = `Usage: npm run bench -- [options]
   --connections N     HTTP connections, and pgbench clients (default 64)
   --products N        catalog size (default 10000)
   --rate N            writes/s of the paced scenarios: propagation, allotment-sales (default 500)
+  --consumers N       feed consumers long-polling central in feed-fanout (default 1000)
+  --fanout-rate N     writes/s at central during feed-fanout (default 200)
   --outbox-entries N  sales made while cut whose drain allotment-sales times (default 10000)
   --sweep-holds N     holds expiring at once whose release reservations times (default 10000)
   --results PATH      JSON results (default bench/results/latest.json)
@@ -66,6 +73,8 @@ export function parseOptions(argv: string[]): BenchOptions {
       connections: { type: 'string', default: '64' },
       products: { type: 'string', default: '10000' },
       rate: { type: 'string', default: '500' },
+      consumers: { type: 'string', default: '1000' },
+      'fanout-rate': { type: 'string', default: '200' },
       'outbox-entries': { type: 'string', default: '10000' },
       'sweep-holds': { type: 'string', default: '10000' },
       results: { type: 'string', default: 'bench/results/latest.json' },
@@ -84,6 +93,8 @@ export function parseOptions(argv: string[]): BenchOptions {
     connections: integerOf('--connections', values.connections, 1),
     products: integerOf('--products', values.products, 100),
     propagationRate: integerOf('--rate', values.rate, 1),
+    fanoutConsumers: integerOf('--consumers', values.consumers, 1),
+    fanoutRate: integerOf('--fanout-rate', values['fanout-rate'], 1),
     outboxEntries: integerOf('--outbox-entries', values['outbox-entries'], 1),
     sweepHolds: integerOf('--sweep-holds', values['sweep-holds'], 1),
     resultsPath: values.results,

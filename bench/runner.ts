@@ -10,6 +10,7 @@ import {
 import type { ScenarioName } from './options';
 import type { BenchRow } from './results';
 import { allotmentSales } from './scenarios/allotment-sales';
+import { feedFanout } from './scenarios/feed-fanout';
 import { propagation } from './scenarios/propagation';
 import { readsCentral, readsStore } from './scenarios/reads';
 import { reservations } from './scenarios/reservations';
@@ -40,6 +41,7 @@ const PLAN: Step[] = [
   // After writes-spread: its writes/s is what a cart's two writes are compared with.
   { scenario: reservations },
   { scenario: propagation },
+  { scenario: feedFanout },
   // Last: the allotments it grants are released after it, which would disturb what follows.
   { scenario: allotmentSales },
 ];

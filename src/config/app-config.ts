@@ -245,6 +245,18 @@ export class AppConfig {
   feedMaxWaitSeconds = 60;
 
   /**
+   * How many of the newest feed events central keeps in memory per instance (the feed's tail),
+   * so woken long polls read them from memory instead of each running a query. Older offsets
+   * are read from the table; 0 turns the tail off.
+   */
+  @Env('FEED_TAIL_EVENTS')
+  @toInt()
+  @IsInt()
+  @Min(0)
+  @Max(1_000_000)
+  feedTailEvents = 10_000;
+
+  /**
    * Snapshots streamed at once; each holds one connection of its own small pool (not the main
    * pool's) for as long as it streams. More answer 503 snapshot_busy.
    */

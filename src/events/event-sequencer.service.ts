@@ -6,6 +6,7 @@ import { DataSource, EntitySubscriberInterface, TransactionCommitEvent } from 't
 import { hasAppendedEvents } from './events-appended';
 import { EVENTS_SEQUENCED, FEED_HEAD, FEED_UNSEQUENCED_AGE } from './events.metrics';
 import { EventsRepository } from './events.repository';
+import { FeedWaiters } from './feed-waiters';
 
 const BATCH_SIZE = 5000;
 /** Catches events whose writer died between commit and wake-up, or committed on another instance. */
@@ -28,6 +29,7 @@ export class EventSequencer
   constructor(
     private readonly dataSource: DataSource,
     private readonly events: EventsRepository,
+    private readonly waiters: FeedWaiters,
     @InjectMetric(EVENTS_SEQUENCED) private readonly sequenced: Counter,
     @InjectMetric(FEED_HEAD) private readonly headGauge: Gauge,
     @InjectMetric(FEED_UNSEQUENCED_AGE) private readonly unsequencedAge: Gauge,
@@ -75,6 +77,9 @@ export class EventSequencer
         round = await this.events.sequenceRound(BATCH_SIZE);
         if (round.stamped > 0) this.sequenced.inc(round.stamped);
         this.headGauge.set(round.head);
+        // Committed: this process's polls need not wait for NOTIFY, and a listener that misses
+        // notifications leaves the heard head (and so the feed's tail) at most a tick behind.
+        this.waiters.headAdvanced(round.head);
       } while ((round.stamped === BATCH_SIZE || this.wakeAgain) && !this.stopped);
     } catch (error) {
       // The next wake-up or tick retries; nothing is lost because events wait in the table.

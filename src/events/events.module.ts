@@ -9,6 +9,8 @@ import { FeedStreamService } from './feed-stream.service';
 import { FeedListener } from './feed-listener.service';
 import { FeedService } from './feed.service';
 import { FeedWaiters } from './feed-waiters';
+import { FeedTail } from './feed-tail';
+import { AppConfig } from '../config/app-config';
 import { SnapshotPool } from './snapshot-pool';
 import { SnapshotRepository } from './snapshot.repository';
 import { SnapshotService } from './snapshot.service';
@@ -22,6 +24,12 @@ import { SnapshotService } from './snapshot.service';
     EventSequencer,
     EventRetentionJob,
     FeedWaiters,
+    {
+      provide: FeedTail,
+      useFactory: (config: AppConfig) =>
+        new FeedTail(config.feedTailEvents, config.eventRetentionMs),
+      inject: [AppConfig],
+    },
     FeedListener,
     FeedService,
     FeedStreamService,

@@ -4,6 +4,7 @@ import { PreparedStatement, runPrepared } from '../database/prepared-statement';
 import { UnitOfWork } from '../database/unit-of-work';
 import { markEventsAppended } from './events-appended';
 import { OffsetAheadOfHeadError, OffsetExpiredError } from './feed.errors';
+import { FeedTail, TailRead } from './feed-tail';
 import type { EventType, FeedEvent, FeedPage, TypedPayload } from '../contract';
 
 /** What a change tells the feed; appended inside the change's own transaction. */
@@ -75,9 +76,32 @@ const READ_AFTER: PreparedStatement = {
        ORDER BY page.seq`,
 };
 
+/**
+ * The feed's in-memory tail (FeedTail) is filled by this statement alone: every event after $1,
+ * unfiltered, up to the head read in the same statement, so the rows are exactly the offsets
+ * $1 + 1 .. head in order, less those already pruned (at or below pruned_through).
+ */
+const READ_TAIL_AFTER: PreparedStatement = {
+  name: 'feed-read-tail-after',
+  text: `WITH head AS (SELECT seq, pruned_through FROM feed_head),
+       page AS (
+         SELECT seq, type, product_id, store_id, payload, idempotency_key, request_id, created_at, sequenced_at
+         FROM events
+         WHERE seq > $1 AND seq <= (SELECT seq FROM head)
+         ORDER BY seq
+         LIMIT $2
+       )
+       SELECT head.seq AS head, head.pruned_through, page.*
+       FROM head LEFT JOIN page ON true
+       ORDER BY page.seq`,
+};
+
 @Injectable()
 export class EventsRepository {
-  constructor(private readonly unitOfWork: UnitOfWork) {}
+  constructor(
+    private readonly unitOfWork: UnitOfWork,
+    private readonly tail: FeedTail,
+  ) {}
 
   /** Appends events unsequenced; the sequencer gives them feed offsets once they are committed. */
   async append(tx: EntityManager, events: NewEvent[]): Promise<void> {
@@ -142,6 +166,23 @@ export class EventsRepository {
     };
   }
 
+  /**
+   * Fills the feed's in-memory tail: the events after `offset` (at most `limit`), unfiltered,
+   * with the head and pruning mark of the same snapshot. Unlike readAfter it never refuses an
+   * offset: the tail decides from `prunedThrough` what it may answer.
+   */
+  async readTailAfter(offset: number, limit: number): Promise<TailRead> {
+    const rows = await runPrepared<FeedRow>(this.unitOfWork.manager, READ_TAIL_AFTER, [
+      offset,
+      limit,
+    ]);
+    return {
+      events: rows.filter((row) => row.seq !== null).map(toFeedEvent),
+      head: Number(rows[0].head),
+      prunedThrough: Number(rows[0].pruned_through),
+    };
+  }
+
   async head(): Promise<number> {
     const [row]: { seq: string }[] = await this.unitOfWork.manager.query(
       'SELECT seq FROM feed_head',
@@ -157,9 +198,13 @@ export class EventsRepository {
     return Math.max(0, row.age ?? 0);
   }
 
-  /** Deletes sequenced events older than the retention and remembers how far the feed is gone. */
+  /**
+   * Deletes sequenced events older than the retention and remembers how far the feed is gone.
+   * This instance's tail forgets them at once, so the pruned offsets answer 410 here right away
+   * (other instances' tails forget events a margin before the retention would prune them).
+   */
   async pruneOlderThan(retentionMs: number): Promise<number> {
-    const [row]: { pruned: string }[] = await this.unitOfWork.manager.query(
+    const [row]: { pruned: string; through: string }[] = await this.unitOfWork.manager.query(
       `WITH gone AS (
          DELETE FROM events
          WHERE seq IS NOT NULL AND sequenced_at < now() - make_interval(secs => $1 / 1000.0)
@@ -168,9 +213,12 @@ export class EventsRepository {
          UPDATE feed_head SET pruned_through = greatest(pruned_through, (SELECT max(seq) FROM gone))
          WHERE EXISTS (SELECT 1 FROM gone)
        )
-       SELECT count(*) AS pruned FROM gone`,
+       SELECT count(*) AS pruned, greatest((SELECT pruned_through FROM feed_head),
+                       coalesce((SELECT max(seq) FROM gone), 0)) AS through
+       FROM gone`,
       [retentionMs],
     );
+    this.tail.forgetThrough(Number(row.through));
     return Number(row.pruned);
   }
 }

@@ -2,6 +2,7 @@ import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs
 import { Client } from 'pg';
 import { AppConfig } from '../config/app-config';
 import { FEED_CHANNEL } from './events.repository';
+import { FeedTail } from './feed-tail';
 import { FeedWaiters } from './feed-waiters';
 
 const RECONNECT_DELAY_MS = 1000;
@@ -9,8 +10,8 @@ const RECONNECT_DELAY_MS = 1000;
 /**
  * One dedicated connection per process, outside the pool (a pooled connection would lose its
  * LISTEN when handed back), that turns NOTIFY into wake-ups for parked long polls. NOTIFY is
- * only a hint: the feed is read from the table, so a listener that was down loses nothing;
- * on reconnect every waiter re-reads.
+ * only a hint: the feed is read from the table (or the tail filled from it), so a listener that
+ * was down loses nothing; on reconnect the tail is cleared and every waiter re-reads.
  */
 @Injectable()
 export class FeedListener implements OnModuleInit, OnApplicationShutdown {
@@ -22,6 +23,7 @@ export class FeedListener implements OnModuleInit, OnApplicationShutdown {
   constructor(
     private readonly config: AppConfig,
     private readonly waiters: FeedWaiters,
+    private readonly tail: FeedTail,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -46,6 +48,8 @@ export class FeedListener implements OnModuleInit, OnApplicationShutdown {
     try {
       await client.connect();
       await client.query(`LISTEN ${FEED_CHANNEL}`);
+      // Notifications may have been missed while not listening: the tail refills from the table.
+      this.tail.clear();
       this.waiters.wakeAll();
     } catch (error) {
       this.reconnect(client, error);
@@ -60,6 +64,7 @@ export class FeedListener implements OnModuleInit, OnApplicationShutdown {
     broken.removeAllListeners();
     broken.on('error', () => undefined);
     void broken.end().catch(() => undefined);
+    this.tail.clear();
     this.waiters.wakeAll();
     this.reconnectTimer = setTimeout(() => void this.connect(), RECONNECT_DELAY_MS);
   }

@@ -42,6 +42,11 @@ export class FeedWaiters implements BeforeApplicationShutdown {
     });
   }
 
+  /** Highest head this process has heard of (NOTIFY or its own sequencer's rounds). */
+  get heardHead(): number {
+    return this.knownHead;
+  }
+
   headAdvanced(head: number): void {
     this.knownHead = Math.max(this.knownHead, head);
     for (const waiter of this.waiters) if (head > waiter.offset) waiter.wake();

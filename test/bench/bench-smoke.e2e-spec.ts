@@ -23,6 +23,7 @@ const SCENARIOS = [
   'reservations',
   'propagation',
   'allotment-sales',
+  'feed-fanout',
 ];
 const PGBENCH_LIMITS = ['limit: pgbench spread', 'limit: pgbench hot row', 'limit: pgbench batch'];
 const HARNESS_TIMEOUT_MS = 150_000;
@@ -66,7 +67,7 @@ describe('npm run bench (smoke)', () => {
     await runHarness(join(buildDir, 'bench', 'run.js'), [
       ...['--duration', '1', '--warmup', '0', '--products', '200'],
       ...['--connections', '8', '--rate', '100', '--outbox-entries', '300'],
-      ...['--sweep-holds', '300'],
+      ...['--sweep-holds', '300', '--consumers', '50', '--fanout-rate', '50'],
       ...['--no-docs', '--results', resultsPath],
     ]);
     results = JSON.parse(readFileSync(resultsPath, 'utf8')) as BenchResults;
@@ -135,6 +136,17 @@ describe('npm run bench (smoke)', () => {
     };
     expect(Object.keys(details.propagationMsByStore)).toEqual(['store-s1', 'store-s2', 'store-s3']);
     expect(details.writesNeverSeenApplied).toBe(0);
+  });
+
+  it('saw every feed consumer get every event exactly once', () => {
+    const details = row('feed-fanout').details as {
+      consumers: number;
+      eventsEach: number;
+      missing: number;
+      duplicates: number;
+    };
+    expect(details).toMatchObject({ consumers: 50, missing: 0, duplicates: 0 });
+    expect(details.eventsEach).toBeGreaterThan(0);
   });
 
   it('describes the machine and the run', () => {
