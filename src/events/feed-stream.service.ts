@@ -39,16 +39,19 @@ export class FeedStreamService {
   async open(request: FeedStreamRequest, signal: AbortSignal): Promise<AsyncIterable<string>> {
     const offset = request.offset ?? (await this.events.head());
     const first = await this.read(offset, 0, request.storeId, signal);
-    return this.messages(first, request.storeId, signal);
+    return this.messages(offset, first, request.storeId, signal);
   }
 
   private async *messages(
+    offset: number,
     first: FeedPage,
     storeId: string | undefined,
     signal: AbortSignal,
   ): AsyncGenerator<string> {
     const head: FeedStreamHead = { headOffset: first.headOffset };
-    yield formatServerSentEvent({ event: FEED_HEAD_EVENT, data: head });
+    // Its id is the offset the stream starts after: a client that drops before the first event
+    // resumes from there, and misses nothing committed in between.
+    yield formatServerSentEvent({ id: String(offset), event: FEED_HEAD_EVENT, data: head });
     let page = first;
     // Shutting down, parked reads answer at once: the stream ends instead of spinning.
     while (!signal.aborted && !this.waiters.closed) {

@@ -185,6 +185,12 @@ describe('the consoles, in a browser, against npm run demo', () => {
     await s1.getByTestId('connectivity').getByText('connected').waitFor();
     await s1.getByTestId('outbox-pending').getByText('0 pending').waitFor({ timeout: DRAIN_MS });
     await s1.getByTestId('outbox').getByText('Nothing waits for central.').waitFor();
+    // The sale's card follows its outbox entry: pushed, and applied at central.
+    await s1
+      .getByTestId('outcomes')
+      .getByText('Pushed and applied at central')
+      .first()
+      .waitFor({ timeout: DRAIN_MS });
     await shows(central, atCentral('onHand'), onHandAtCentral - 1, DRAIN_MS);
     await screenshot(s1, 'store-s1-restored-drained');
     await screenshot(central, 'central-converged');

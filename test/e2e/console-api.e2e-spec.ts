@@ -121,6 +121,8 @@ describe('the console API', () => {
         'head',
       );
       const head = JSON.parse(named(messages, 'head')[0].data).headOffset as number;
+      // A reconnection before the first event resumes after the offset the stream opened at.
+      expect(named(messages, 'head')[0].id).toBe(String(head));
       await receive(central, PRODUCT, S1, 1);
       const [event] = await settled(
         () => named(messages, 'feed'),

@@ -6,10 +6,9 @@ const EVERY_MS = 5000;
 
 /** The limits in force and who uses most of them (no stream announces a request count). */
 export function RateLimitPanel(props: { client: CentralClient }) {
-  const status = useReader(
-    () => answerOf(props.client.GET('/v1/admin/rate-limit/status')),
-    EVERY_MS,
-  );
+  const status = useReader(() => answerOf(props.client.GET('/v1/admin/rate-limit/status')), {
+    everyMs: EVERY_MS,
+  });
   const value = status.value;
   return (
     <Panel title="Rate limits" error={status.error} testId="rate-limits">

@@ -1,17 +1,19 @@
 import { answerOf, type CentralClient } from '../api/clients';
-import { EventType, type FeedEvent } from '../../../src/contract';
-import { type Channel, useChannel } from '../ui/channel';
+import { EventType } from '../../../src/contract';
+import { useChannel } from '../ui/channel';
 import { Empty, Panel } from '../ui/parts';
 import { useReader } from '../ui/use-reader';
+import type { CentralChannels } from './central-console';
 
 /** Holds in force, newest first; read again whenever the feed shows reserved units moving. */
-export function ReservationsPanel(props: { client: CentralClient; feed: Channel<FeedEvent> }) {
+export function ReservationsPanel(props: { client: CentralClient; channels: CentralChannels }) {
   const active = useReader(() =>
     answerOf(
       props.client.GET('/v1/reservations', { params: { query: { status: 'active', limit: 20 } } }),
     ),
   );
-  useChannel(props.feed, (event) => {
+  useChannel(props.channels.resync, active.reload);
+  useChannel(props.channels.feed, (event) => {
     if (event.type === EventType.StockLevelChanged && event.data.reservedDelta !== 0)
       active.reload();
   });

@@ -39,23 +39,43 @@ function scriptedServer(connections: Array<(request: StreamRequest) => Response>
 
 const streamOf = (text: string) => new Response(text, { status: 200 });
 
-async function run(connections: Array<(request: StreamRequest) => Response>) {
+/** A stream that sends `text`, then nothing, until its request is aborted (as fetch's body does). */
+const silentAfter = (text: string, signal: AbortSignal) =>
+  new Response(
+    new ReadableStream<Uint8Array>({
+      start(controller) {
+        if (text) controller.enqueue(new TextEncoder().encode(text));
+        signal.addEventListener('abort', () => controller.error(signal.reason));
+      },
+    }),
+  );
+
+async function run(
+  connections: Array<(request: StreamRequest) => Response>,
+  extra: { onMessage?: (message: StreamMessage) => void; silenceMs?: number; forMs?: number } = {},
+) {
   const server = scriptedServer(connections);
   const messages: StreamMessage[] = [];
   const states: StreamState[] = [];
   const delays: number[] = [];
+  const restarts: string[] = [];
   const stream = openEventStream({
     connect: server.connect,
-    onMessage: (message) => messages.push(message),
+    onMessage: (message) => {
+      messages.push(message);
+      extra.onMessage?.(message);
+    },
     onState: (state) => states.push(state),
+    onRestart: (why) => restarts.push(why),
+    silenceMs: extra.silenceMs,
     delay: (ms) => {
       delays.push(ms);
       return Promise.resolve();
     },
   });
-  await new Promise((resolve) => setTimeout(resolve, 50));
+  await new Promise((resolve) => setTimeout(resolve, extra.forMs ?? 50));
   stream.close();
-  return { ...server, messages, states, delays };
+  return { ...server, messages, states, delays, restarts };
 }
 
 describe('openEventStream', () => {
@@ -93,5 +113,51 @@ describe('openEventStream', () => {
       status: 401,
       body: '{"code":"unauthenticated"}',
     });
+  });
+
+  it('starts again from now when the server cannot resume after the last id, and says so', async () => {
+    const { requests, restarts, delays } = await run([
+      () => streamOf('id: 9\nevent: feed\ndata: nine\n\n'),
+      () => new Response('{"code":"offset_expired"}', { status: 410 }),
+      () => streamOf('id: 20\nevent: feed\ndata: twenty\n\n'),
+    ]);
+    expect(requests.map((request) => request.headers['last-event-id'])).toEqual([
+      undefined,
+      '9',
+      undefined,
+      '20',
+    ]);
+    expect(restarts).toEqual(['the stream could not resume after its last event (HTTP 410)']);
+    // Starting again is not a failure: no pause before it.
+    expect(delays).toEqual([1000, 1000]);
+  });
+
+  it('drops a connection that went silent and makes a new one, resuming', async () => {
+    const { requests, states } = await run(
+      [(request) => silentAfter('id: 3\nevent: feed\ndata: three\n\n', request.signal)],
+      { silenceMs: 30, forMs: 120 },
+    );
+    expect(requests.map((request) => request.headers['last-event-id'])).toEqual([undefined, '3']);
+    expect(states).toContainEqual({
+      state: 'reconnecting',
+      inMs: 1000,
+      reason: 'no keep-alive for 0.03 s',
+    });
+  });
+
+  it('keeps the stream when a handler throws', async () => {
+    const logged = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    const { messages, requests } = await run(
+      [() => streamOf('id: 1\ndata: one\n\nid: 2\ndata: two\n\n')],
+      {
+        onMessage: () => {
+          throw new Error('a bug of the page');
+        },
+      },
+    );
+    expect(messages.map((message) => message.data)).toEqual(['one', 'two']);
+    expect(requests).toHaveLength(2);
+    expect(logged).toHaveBeenCalledTimes(2);
+    logged.mockRestore();
   });
 });

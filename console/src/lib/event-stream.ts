@@ -2,7 +2,9 @@
  * A reader of server-sent events (text/event-stream) over fetch, because EventSource cannot send
  * the X-API-Key header. It reconnects by itself, sending the id of the last message received as
  * Last-Event-ID so the server resumes after it, and stops for good on a refusal (a wrong key):
- * retrying cannot fix that.
+ * retrying cannot fix that. A resume the server cannot serve (the offset was pruned, or is ahead
+ * of a feed that was reset) starts again from now, and says so: the reader must read afresh.
+ * A connection silent for longer than the server's keep-alive allows is taken for dead.
  */
 
 export interface StreamMessage {
@@ -30,6 +32,10 @@ export interface EventStreamOptions {
   onState?: (state: StreamState) => void;
   /** Resume after this message (as if reconnecting). */
   lastEventId?: string;
+  /** The stream starts again from now: what was missed in between must be read afresh. */
+  onRestart?: (why: string) => void;
+  /** A connection without a byte for this long is dropped and made again. */
+  silenceMs?: number;
   /** Waits `ms`, or less when `signal` aborts. */
   delay?: (ms: number, signal: AbortSignal) => Promise<void>;
 }
@@ -42,6 +48,11 @@ export interface EventStream {
 /** The pause before the first retry (or the server's `retry:`), doubled per failure up to this. */
 const FIRST_RETRY_MS = 1000;
 const MAX_RETRY_MS = 15_000;
+/** The nodes send a keep-alive comment every 15 s: two missed ones mean the connection is gone. */
+const SILENCE_MS = 35_000;
+
+/** A resume refused because the offset is gone (410) or ahead of the feed (409). */
+const unresumable = (status: number) => status === 409 || status === 410;
 
 /** Statuses a retry may cure: the server is busy, limited, or (re)starting. */
 const retryable = (status: number) => status === 429 || status >= 500;
@@ -109,30 +120,66 @@ export function openEventStream(options: EventStreamOptions): EventStream {
   let failures = 0;
   let retryMs = FIRST_RETRY_MS;
 
+  const silenceMs = options.silenceMs ?? SILENCE_MS;
+
   /** One connection, read to its end; an opened one starts the backoff afresh. */
-  async function connect(): Promise<'opened' | 'refused' | 'failed'> {
+  async function connect(): Promise<'ended' | 'refused' | 'restart'> {
     options.onState?.({ state: 'connecting' });
     const headers: Record<string, string> = { accept: 'text/event-stream' };
     if (lastEventId !== undefined) headers['last-event-id'] = lastEventId;
-    const response = await options.connect({ headers, signal: controller.signal });
-    if (!response.ok || !response.body) {
-      const body = await response.text().catch(() => '');
-      if (retryable(response.status)) throw new Error(`HTTP ${response.status}`);
-      options.onState?.({ state: 'refused', status: response.status, body });
-      return 'refused';
-    }
-    options.onState?.({ state: 'open' });
-    failures = 0;
-    const parser = new EventStreamParser();
-    const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) return 'opened';
-      for (const message of parser.push(value)) {
-        if (message.id !== undefined) lastEventId = message.id;
-        options.onMessage(message);
+    const connection = new AbortController();
+    const closeConnection = () => connection.abort();
+    controller.signal.addEventListener('abort', closeConnection, { once: true });
+    let silence: ReturnType<typeof setTimeout> | undefined;
+    const heard = () => {
+      clearTimeout(silence);
+      silence = setTimeout(
+        () => connection.abort(new Error(`no keep-alive for ${silenceMs / 1000} s`)),
+        silenceMs,
+      );
+    };
+    try {
+      heard();
+      const response = await options.connect({ headers, signal: connection.signal });
+      if (!response.ok || !response.body) {
+        const body = await response.text().catch(() => '');
+        if (retryable(response.status)) throw new Error(`HTTP ${response.status}`);
+        if (unresumable(response.status) && lastEventId !== undefined) {
+          lastEventId = undefined;
+          options.onRestart?.(
+            `the stream could not resume after its last event (HTTP ${response.status})`,
+          );
+          return 'restart';
+        }
+        options.onState?.({ state: 'refused', status: response.status, body });
+        return 'refused';
       }
-      retryMs = parser.retryMs ?? retryMs;
+      options.onState?.({ state: 'open' });
+      failures = 0;
+      const parser = new EventStreamParser();
+      const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) return 'ended';
+        heard();
+        for (const message of parser.push(value)) {
+          if (message.id !== undefined) lastEventId = message.id;
+          deliver(message);
+        }
+        retryMs = parser.retryMs ?? retryMs;
+      }
+    } finally {
+      clearTimeout(silence);
+      controller.signal.removeEventListener('abort', closeConnection);
+    }
+  }
+
+  /** A handler that throws is a bug of the page, reported there; it must not drop the stream. */
+  function deliver(message: StreamMessage): void {
+    try {
+      options.onMessage(message);
+    } catch (error) {
+      console.error('A stream message handler failed', error);
     }
   }
 
@@ -140,7 +187,9 @@ export function openEventStream(options: EventStreamOptions): EventStream {
     while (!controller.signal.aborted) {
       let reason = 'the stream ended';
       try {
-        if ((await connect()) === 'refused') return;
+        const ended = await connect();
+        if (ended === 'refused') return;
+        if (ended === 'restart') continue;
       } catch (error) {
         reason = reasonOf(error);
         failures++;

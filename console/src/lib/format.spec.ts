@@ -1,4 +1,4 @@
-import { ago, seconds, stockBadge } from './format';
+import { ago, offlineBadge, seconds, stockBadge } from './format';
 
 describe('format', () => {
   const now = Date.parse('2026-12-01T10:00:00.000Z');
@@ -17,6 +17,11 @@ describe('format', () => {
     expect(stockBadge(-1).tone).toBe('out');
     expect(stockBadge(5)).toEqual({ tone: 'low', label: 'low: 5' });
     expect(stockBadge(6)).toEqual({ tone: 'ok', label: '6 in stock' });
+  });
+
+  it('badges a level by its allotment while the link is cut', () => {
+    expect(offlineBadge(0)).toEqual({ tone: 'out', label: 'none to sell offline' });
+    expect(offlineBadge(10)).toEqual({ tone: 'low', label: '10 sellable offline' });
   });
 
   it('shows seconds with a decimal below ten', () => {

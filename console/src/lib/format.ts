@@ -18,6 +18,12 @@ export function stockBadge(available: number): { tone: BadgeTone; label: string 
   return { tone: 'ok', label: `${available} in stock` };
 }
 
+/** Cut from central, a till sells only what the allotment still covers. */
+export function offlineBadge(allotmentRemaining: number): { tone: BadgeTone; label: string } {
+  if (allotmentRemaining <= 0) return { tone: 'out', label: 'none to sell offline' };
+  return { tone: 'low', label: `${allotmentRemaining} sellable offline` };
+}
+
 /** Seconds with one decimal below ten, whole above: lag is read at a glance. */
 export function seconds(value: number | null | undefined): string {
   if (value == null) return '–';

@@ -13,6 +13,14 @@ export interface Outcome {
   detail: string;
   /** A retry with the same key is safe and may change the answer. */
   retrySameKey: boolean;
+  /**
+   * The answer is about this key's whole history: applied (perhaps replayed), pending, or refused
+   * by a decision that an earlier attempt having landed would have replaced with its replay. A
+   * refusal made before that decision (a rate limit, a key check, central out of reach) is not.
+   */
+  definite: boolean;
+  /** The outbox entry a pending answer made. */
+  entryId?: number;
 }
 
 /** An HTTP answer, or none at all (the connection failed: nobody knows what happened). */
@@ -58,6 +66,20 @@ const REFUSALS: Record<string, string> = {
 /** Answers that say nothing was applied yet, where trying again (same key) may succeed. */
 const RETRYABLE_REFUSALS = new Set(['central_unavailable', 'rate_limited']);
 
+/**
+ * Refusals decided where the key's earlier attempts are known (central replays a landed one
+ * instead of refusing): after an unknown outcome, only these (or a success) settle it.
+ */
+const DEFINITE_REFUSALS = new Set([
+  'insufficient_stock',
+  'version_conflict',
+  'product_not_found',
+  'store_not_found',
+  'quantity_out_of_range',
+  'validation_failed',
+  'idempotency_key_reused',
+]);
+
 /** Answers that leave the outcome open: the same key, sent again, settles it. */
 const UNKNOWN: Record<string, string> = {
   outcome_unknown: 'it may have reached central, which did not answer in time',
@@ -69,23 +91,24 @@ export function describeOutcome(answer: WriteAnswer): Outcome {
     return unknown(`no answer (${answer.failure}): it may or may not have been applied`);
   }
   const { status, body } = answer;
+  const replay = answer.replayed ? ' (the stored answer of an earlier attempt with this key)' : '';
   if (status === 202 && isPending(body)) {
     return {
       tone: 'pending',
       title: 'Accepted locally, pending',
-      detail: `Taken from the allotment (${body.allotmentRemaining} left); outbox entry #${body.entryId} goes to central as soon as the link allows.`,
+      detail: `Taken from the allotment (${body.allotmentRemaining} left) as outbox entry #${body.entryId}, which the store pushes to central as soon as the link allows${replay}.`,
       retrySameKey: false,
+      definite: true,
+      entryId: body.entryId,
     };
   }
   if (status >= 200 && status < 300 && isLevel(body)) {
-    const replay = answer.replayed
-      ? ' (the stored answer of an earlier attempt with this key)'
-      : '';
     return {
       tone: 'applied',
       title: 'Applied at central',
       detail: `${body.productId} at ${body.storeId}: ${body.onHand} on hand, ${body.available} available, version ${body.version}${replay}.`,
       retrySameKey: false,
+      definite: true,
     };
   }
   const problem = (body ?? {}) as Problem;
@@ -99,7 +122,20 @@ export function describeOutcome(answer: WriteAnswer): Outcome {
     title: `Not applied: ${REFUSALS[code] ?? problem.title ?? `HTTP ${status}`}`,
     detail: `${code}${explained}`,
     retrySameKey: RETRYABLE_REFUSALS.has(code),
+    definite: DEFINITE_REFUSALS.has(code),
   };
+}
+
+/**
+ * What an attempt's answer means for an action whose earlier attempt's outcome is unknown: still
+ * unknown, unless the answer is about the key's whole history. "Not applied: rate limited" after
+ * a lost answer would be a lie: the first attempt may have landed.
+ */
+export function afterDoubt(outcome: Outcome): Outcome {
+  if (outcome.definite || outcome.tone === 'unknown') return outcome;
+  return unknown(
+    `an earlier attempt may have been applied, and this one decided nothing (${outcome.detail})`,
+  );
 }
 
 function unknown(why: string, code?: string): Outcome {
@@ -108,6 +144,7 @@ function unknown(why: string, code?: string): Outcome {
     title: 'Outcome unknown: retry with the same key',
     detail: code ? `${code}: ${why}` : why,
     retrySameKey: true,
+    definite: false,
   };
 }
 

@@ -1,69 +1,127 @@
 import { useState } from 'preact/hooks';
-import { answerOf, type StoreClient } from '../api/clients';
+import { answerOf, type StoreClient, type StoreSchemas } from '../api/clients';
 import type { StoreLevelsChanged } from '../../../src/contract';
-import { stockBadge } from '../lib/format';
+import { offlineBadge, stockBadge } from '../lib/format';
 import { type Channel, useChannel } from '../ui/channel';
 import { Badge, Empty, Panel } from '../ui/parts';
 import { useReader } from '../ui/use-reader';
 
-/** Levels read at once (the replica answers from memory); the search looks through them. */
+type Level = StoreSchemas['StoreStockLevelDto'];
+
+/** Levels listed at once (the replica answers from memory); beyond them, exact ids. */
 const STEP = 100;
 const MAX = 500;
 const SHOWN = 15;
 
-/** This store's levels from its own replica, read again whenever the store's stream says so. */
+/** A store's levels from this node's replica, read again whenever the store's stream says so. */
 export function InventoryPanel(props: {
   client: StoreClient;
   storeId: string;
   changes: Channel<StoreLevelsChanged>;
   onSelect: (productId: string) => void;
+  /** Cut from central, the tills sell only what the allotment covers: the badge says that. */
+  linkCut: boolean;
 }) {
   const [limit, setLimit] = useState(STEP);
   const [query, setQuery] = useState('');
   // The replica holds every store's levels: another store's are a field away.
-  const [storeId, setStoreId] = useState(props.storeId);
-  const inventory = useReader(() =>
-    answerOf(
-      props.client.GET('/v1/store/inventory', {
-        params: { query: { limit, storeId: storeId.trim() || props.storeId } },
-      }),
-    ),
-  );
+  const [storeField, setStoreField] = useState(props.storeId);
+  const [shownStore, setShownStore] = useState(props.storeId);
+  /** Products looked up by exact id beyond the listing, read again with it. */
+  const [exact, setExact] = useState<string[]>([]);
+  const [notice, setNotice] = useState<string>();
+  const inventory = useReader(async () => {
+    const storeId = shownStore;
+    const [page, ...looked] = await Promise.all([
+      answerOf(props.client.GET('/v1/store/inventory', { params: { query: { limit, storeId } } })),
+      ...exact.map((productId) =>
+        answerOf(
+          props.client.GET('/v1/store/inventory/{productId}', {
+            params: { path: { productId }, query: { storeId } },
+          }),
+        ),
+      ),
+    ]);
+    const listed = new Set(page.items.map((level) => level.productId));
+    const levels: Level[] = [
+      ...looked.filter((level) => !listed.has(level.productId)),
+      ...page.items,
+    ];
+    return { levels, more: page.nextCursor !== null, storeId };
+  });
   useChannel(props.changes, inventory.reload);
 
+  const showStore = () => {
+    setShownStore(storeField.trim() || props.storeId);
+    setExact([]);
+    inventory.reload();
+  };
+
+  /** An id not listed is asked for: the search finds any product by its exact id. */
+  const findExact = async (productId: string) => {
+    setNotice(undefined);
+    if (inventory.value?.levels.some((level) => level.productId === productId)) return;
+    try {
+      const { data, response } = await props.client.GET('/v1/store/inventory/{productId}', {
+        params: { path: { productId }, query: { storeId: shownStore } },
+      });
+      if (data) {
+        setExact([...exact, productId]);
+        inventory.reload();
+      } else {
+        setNotice(
+          response.status === 404
+            ? `No product ${productId} at ${shownStore}.`
+            : `HTTP ${response.status}`,
+        );
+      }
+    } catch (error) {
+      setNotice(`The lookup failed: ${(error as Error).message}`);
+    }
+  };
+
   const needle = query.trim().toLowerCase();
-  const levels = (inventory.value?.items ?? [])
-    .filter(
-      (level) =>
-        !needle ||
-        level.productId.toLowerCase().includes(needle) ||
-        level.name.toLowerCase().includes(needle),
-    )
-    .slice(0, SHOWN);
-  const more = inventory.value?.nextCursor && limit < MAX;
+  const all = inventory.value?.levels ?? [];
+  const matching = all.filter(
+    (level) =>
+      !needle ||
+      level.productId.toLowerCase().includes(needle) ||
+      level.name.toLowerCase().includes(needle),
+  );
+  const levels = matching.slice(0, SHOWN);
+  const own = inventory.value?.storeId === props.storeId;
   return (
     <Panel
-      title={`Levels of ${storeId.trim() || props.storeId}, from this node’s replica`}
-      error={inventory.error}
+      title={`Levels of ${inventory.value?.storeId ?? shownStore}, from this node’s replica`}
+      error={inventory.error ?? notice}
       testId="inventory"
       aside={
-        <div class="search">
-          <input
-            name="inventory-store"
-            aria-label="Store"
-            size={10}
-            value={storeId}
-            onInput={(event) => setStoreId(event.currentTarget.value)}
-            onChange={inventory.reload}
-          />
+        <form
+          class="search"
+          onSubmit={(event) => {
+            event.preventDefault();
+            if (storeField.trim() !== shownStore) showStore();
+            else if (query.trim()) void findExact(query.trim());
+          }}
+        >
+          <label>
+            Store
+            <input
+              name="inventory-store"
+              value={storeField}
+              onInput={(event) => setStoreField(event.currentTarget.value)}
+              onChange={showStore}
+            />
+          </label>
           <input
             type="search"
             name="inventory-search"
+            aria-label="Product id or name"
             placeholder="Product id or name"
             value={query}
             onInput={(event) => setQuery(event.currentTarget.value)}
           />
-          {more && (
+          {inventory.value?.more && limit < MAX && (
             <button
               type="button"
               onClick={() => {
@@ -71,16 +129,20 @@ export function InventoryPanel(props: {
                 inventory.reload();
               }}
             >
-              Load {STEP} more
+              List {STEP} more
             </button>
           )}
-        </div>
+        </form>
       }
     >
       {levels.length === 0 ? (
-        <Empty>No product matches among the {inventory.value?.items.length ?? 0} loaded.</Empty>
+        <Empty>No product listed matches ({all.length} listed); Enter looks an exact id up.</Empty>
       ) : (
         <table>
+          <caption class="muted">
+            {levels.length} of {matching.length} matching, of {all.length} listed; Enter looks an
+            exact id up{own ? '; pick a product for the till' : ''}.
+          </caption>
           <thead>
             <tr>
               <th>Product</th>
@@ -96,16 +158,29 @@ export function InventoryPanel(props: {
           </thead>
           <tbody>
             {levels.map((level) => {
-              const badge = stockBadge(level.available);
+              const badge =
+                own && props.linkCut
+                  ? offlineBadge(level.allotmentRemaining)
+                  : stockBadge(level.available);
               return (
                 <tr
                   key={`${level.productId}@${level.version}/${level.pendingQuantity}`}
-                  class="changed selectable"
+                  class="changed"
                   data-product={level.productId}
-                  onClick={() => props.onSelect(level.productId)}
                 >
                   <td>
-                    <strong>{level.productId}</strong> <span class="muted">{level.name}</span>
+                    {own ? (
+                      <button
+                        type="button"
+                        class="link"
+                        onClick={() => props.onSelect(level.productId)}
+                      >
+                        {level.productId}
+                      </button>
+                    ) : (
+                      <strong>{level.productId}</strong>
+                    )}{' '}
+                    <span class="muted">{level.name}</span>
                   </td>
                   <td>
                     <Badge tone={badge.tone}>{badge.label}</Badge>

@@ -1,41 +1,39 @@
 import { useState } from 'preact/hooks';
-import { answerOf, problemText, type StoreClient } from '../api/clients';
-import type { StoreLevelsChanged } from '../../../src/contract';
+import { problemText, type StoreClient, type StoreSchemas } from '../api/clients';
 import { ago, seconds } from '../lib/format';
-import { type Channel, useChannel } from '../ui/channel';
 import { Badge, Panel } from '../ui/parts';
-import { useReader } from '../ui/use-reader';
-
-/** Lag in seconds and contact ages grow with no event to announce them: read on this beat too. */
-const STATUS_EVERY_MS = 3000;
+import type { Reader } from '../ui/use-reader';
 
 /** How the replica follows central, the link, the circuit, the workers; the cut switch for admins. */
 export function SyncPanel(props: {
   client: StoreClient;
-  changes: Channel<StoreLevelsChanged>;
+  sync: Reader<StoreSchemas['SyncStatusDto']>;
   mayCutLink: boolean;
 }) {
-  const status = useReader(
-    () => answerOf(props.client.GET('/v1/store/sync/status')),
-    STATUS_EVERY_MS,
-  );
-  useChannel(props.changes, status.reload);
+  const [switching, setSwitching] = useState(false);
   const [switchError, setSwitchError] = useState<string>();
-  const sync = status.value;
+  const sync = props.sync.value;
 
   const setLink = async (online: boolean) => {
-    const { error, response } = await props.client.POST('/v1/store/connectivity', {
-      body: { online },
-    });
-    setSwitchError(response.ok ? undefined : problemText(error, response));
-    status.reload();
+    setSwitching(true);
+    try {
+      const { error, response } = await props.client.POST('/v1/store/connectivity', {
+        body: { online },
+      });
+      setSwitchError(response.ok ? undefined : problemText(error, response));
+    } catch (error) {
+      setSwitchError(`The switch did not answer: ${(error as Error).message}`);
+    } finally {
+      setSwitching(false);
+      props.sync.reload();
+    }
   };
 
   const online = sync?.connectivity === 'online';
   return (
     <Panel
       title="Sync"
-      error={status.error ?? switchError}
+      error={switchError ?? props.sync.error}
       testId="sync"
       aside={
         props.mayCutLink &&
@@ -44,6 +42,7 @@ export function SyncPanel(props: {
             type="button"
             class={online ? 'danger' : 'primary'}
             data-testid="link-switch"
+            disabled={switching}
             onClick={() => void setLink(!online)}
           >
             {online ? 'Cut the link to central' : 'Restore the link'}

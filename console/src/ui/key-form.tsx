@@ -1,8 +1,13 @@
 import { useState } from 'preact/hooks';
 
 /** Asks for the API key; the page keeps it in session storage, the server never embeds one. */
-export function KeyForm(props: { problem?: string; onKey: (key: string) => void }) {
-  const [key, setKey] = useState('');
+export function KeyForm(props: {
+  problem?: string;
+  /** The key kept from before, when the node could not check it (not when it refused it). */
+  initialKey?: string;
+  onKey: (key: string) => void;
+}) {
+  const [key, setKey] = useState(props.initialKey ?? '');
   return (
     <main class="key-form">
       <h1>Inventory console</h1>

@@ -1,4 +1,5 @@
 import type { ComponentChildren } from 'preact';
+import type { Me } from '../api/clients';
 import type { StreamState } from '../lib/event-stream';
 
 export function Panel(props: {
@@ -34,7 +35,7 @@ export function StreamBadge({ state }: { state: StreamState }) {
     case 'open':
       return <Badge tone="ok">live</Badge>;
     case 'connecting':
-      return <Badge tone="low">connecting…</Badge>;
+      return <Badge tone="sending">connecting…</Badge>;
     case 'reconnecting':
       return (
         <Badge tone="low">
@@ -48,8 +49,8 @@ export function StreamBadge({ state }: { state: StreamState }) {
 
 /** The top bar of both consoles: which node, which key, and the way out. */
 export function TopBar(props: {
+  me: Me;
   title: string;
-  who: string;
   stream: StreamState;
   onSignOut: () => void;
 }) {
@@ -64,7 +65,9 @@ export function TopBar(props: {
         <a href="/metrics" target="_blank" rel="noreferrer">
           Metrics
         </a>
-        <span class="who">{props.who}</span>
+        <span class="who">
+          {props.me.role} key <code>{props.me.keyId}</code>
+        </span>
         <button type="button" onClick={props.onSignOut}>
           Change key
         </button>

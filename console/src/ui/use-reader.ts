@@ -3,20 +3,31 @@ import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 export interface Reader<T> {
   value?: T;
   error?: string;
-  /** Reads again soon; calls while a read runs coalesce into one more read after it. */
+  /** When the read that gave `value` started: what it shows is at least this recent. */
+  readAt?: number;
+  /** Reads again soon: at most one read per `throttleMs`, however many calls. */
   reload: () => void;
 }
 
-/** Reads that fire together (a burst of stream messages) become one read after this pause. */
-const COALESCE_MS = 150;
+export interface ReaderOptions {
+  /** Also read on this beat, for what no stream announces (heartbeat ages, lag in seconds). */
+  everyMs?: number;
+  /** The least time between two reads that `reload()` asks for. */
+  throttleMs?: number;
+}
+
+const THROTTLE_MS = 150;
+/** A failed read is tried again after this, whether or not anything asks for it. */
+const RETRY_AFTER_ERROR_MS = 5000;
 
 /**
  * The state of one GET shown by a panel: read at mount, again on `reload()` (the panels call it
- * when their stream says something changed), and every `everyMs` for what no stream announces
- * (heartbeat ages, lag in seconds).
+ * when their stream says something changed; a burst of calls is one read, and steady traffic
+ * still reads every `throttleMs`), after a failure, and every `everyMs` if given.
  */
-export function useReader<T>(read: () => Promise<T>, everyMs?: number): Reader<T> {
-  const [state, setState] = useState<{ value?: T; error?: string }>({});
+export function useReader<T>(read: () => Promise<T>, options: ReaderOptions = {}): Reader<T> {
+  const { everyMs, throttleMs = THROTTLE_MS } = options;
+  const [state, setState] = useState<{ value?: T; error?: string; readAt?: number }>({});
   const latestRead = useRef(read);
   latestRead.current = read;
   const running = useRef(false);
@@ -32,10 +43,12 @@ export function useReader<T>(read: () => Promise<T>, everyMs?: number): Reader<T
     try {
       do {
         again.current = false;
+        const readAt = Date.now();
         try {
-          setState({ value: await latestRead.current() });
+          setState({ value: await latestRead.current(), readAt });
         } catch (error) {
           setState((previous) => ({ ...previous, error: messageOf(error) }));
+          schedule(RETRY_AFTER_ERROR_MS);
         }
       } while (again.current);
     } finally {
@@ -43,10 +56,19 @@ export function useReader<T>(read: () => Promise<T>, everyMs?: number): Reader<T
     }
   }, []);
 
-  const reload = useCallback(() => {
-    clearTimeout(timer.current);
-    timer.current = setTimeout(() => void run(), COALESCE_MS);
-  }, [run]);
+  /** One pending read at a time: a call while one is scheduled joins it. */
+  const schedule = useCallback(
+    (ms: number) => {
+      if (timer.current !== undefined) return;
+      timer.current = setTimeout(() => {
+        timer.current = undefined;
+        void run();
+      }, ms);
+    },
+    [run],
+  );
+
+  const reload = useCallback(() => schedule(throttleMs), [schedule, throttleMs]);
 
   useEffect(() => {
     void run();
