@@ -11,6 +11,12 @@ export const OPENAPI_DOCUMENTS = {
   store: join(REPO, 'openapi', 'store.json'),
 } as const;
 
+/** The console's client types, generated from each document by openapi-typescript. */
+export const CLIENT_TYPES = {
+  central: join(REPO, 'console', 'src', 'api', 'central.d.ts'),
+  store: join(REPO, 'console', 'src', 'api', 'store.d.ts'),
+} as const;
+
 /** How a document is written: stable, diff-friendly. */
 export function serializeDocument(document: unknown): string {
   return `${JSON.stringify(document, null, 2)}\n`;

@@ -124,7 +124,7 @@ export interface paths {
         };
         /**
          * The change feed as server-sent events (text/event-stream), live
-         * @description Opens with a `head` message (data: FeedStreamHead), then one `feed` message per event as it is sequenced (id: its offset; data: a FeedEvent), in offset order without gaps; a comment line every 15 s while nothing happens. A client that reconnects with Last-Event-ID resumes after that offset. Authenticated with X-API-Key like every route (read it with fetch: EventSource cannot send headers).
+         * @description Opens with a `head` message (id: the offset it streams after; data: FeedStreamHead), then one `feed` message per event as it is sequenced (id: its offset; data: a FeedEvent), in offset order without gaps; a comment line every 15 s while nothing happens. A client that reconnects with Last-Event-ID resumes after that offset. Authenticated with X-API-Key like every route (read it with fetch: EventSource cannot send headers).
          */
         get: operations["FeedStreamController_stream"];
         put?: never;
