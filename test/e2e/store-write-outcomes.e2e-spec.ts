@@ -5,6 +5,7 @@ import {
   createStores,
   eventually,
   expectProblem,
+  metricValue,
   openDb,
   receive,
   S1,
@@ -446,5 +447,135 @@ describe('store write outcomes while central throttles the store', () => {
     const whileCut = await sell(key);
     await store.http.post('/v1/store/connectivity', { online: true });
     expectProblem(whileCut, 409, 'insufficient_allotment');
+  });
+});
+
+/**
+ * A sale whose forwarded attempt went unanswered may be retried when the allotment has grown
+ * to cover it: the retry is then made at the store (202) under the same key, and its outbox
+ * entry reaches central under that key too, where the forwarded attempt may already be.
+ */
+describe('a retried sale that moves from central to the allotment', () => {
+  let central: TestApp;
+  let centralDb: Client;
+  let proxy: StallProxy;
+  let store: TestApp;
+
+  const client = actorOf('client', KEYS.client);
+  const P = 'MOVED-1';
+
+  beforeAll(async () => {
+    central = await createTestApp();
+    centralDb = await openDb(central);
+    await createStores(central, S1);
+    await createProducts(central, P);
+    await receive(central, P, S1, 20);
+    proxy = await StallProxy.start(central.baseUrl);
+    store = await createTestApp(
+      storeNodeEnv(proxy.url, S1, {
+        HEARTBEAT_INTERVAL_MS: '100',
+        SYNC_WAIT_SECONDS: '1',
+        SYNC_MAX_BACKOFF: '200ms',
+        FORWARD_TIMEOUT_MS: '250',
+        FORWARD_MAX_RETRIES: '10',
+        FORWARD_DEADLINE: '700ms',
+        CIRCUIT_BREAKER_THRESHOLD: '1000',
+      }),
+    );
+  });
+
+  afterAll(async () => {
+    await store.close();
+    await proxy.close();
+    await centralDb.end();
+    await central.close();
+  });
+
+  const sell = (quantity: number, key: string) =>
+    store.http.post(
+      '/v1/store/sales',
+      { productId: P, quantity },
+      { key: KEYS.client, headers: { 'idempotency-key': key } },
+    );
+  const storeLevel = async () => (await store.http.get(`/v1/store/inventory/${P}`)).body;
+  const centralLevel = async () => (await central.http.get(`/v1/inventory/${P}/stores/${S1}`)).body;
+
+  /** Central's movements under the key, forwarded (idempotency_key) or pushed (outbox_key). */
+  async function movementsUnder(centralKey: string) {
+    const { rows } = await centralDb.query<{ kind: string; delta: number; by_outbox: boolean }>(
+      `SELECT kind, delta, outbox_key IS NOT NULL AS by_outbox FROM stock_movements
+       WHERE idempotency_key = $1 OR outbox_key = $1`,
+      [centralKey],
+    );
+    return rows;
+  }
+
+  it('sells the units once when the forwarded attempt landed and the retry sold from the allotment', async () => {
+    // The policy grants a quarter of the 20 units.
+    await eventually(
+      storeLevel,
+      (level) => level.allotment === 5 && level.allotmentRemaining === 5,
+      'the allotment of 5 to reach the store',
+    );
+    const key = uniqueKey('moved');
+    const centralKey = `${client}/${key}`;
+
+    // Six units: beyond the allotment, so forwarded; central's answer is lost.
+    proxy.stall();
+    expectProblem(await sell(6, key), 503, 'outcome_unknown');
+    proxy.resume();
+    await eventually(
+      () => movementsUnder(centralKey),
+      (rows) => rows.length === 1,
+      'the forwarded sale to be applied at central',
+    );
+
+    // Central receives more, and the policy grants the store enough to cover the retry.
+    await receive(central, P, S1, 100);
+    await eventually(
+      storeLevel,
+      (level) => level.allotmentRemaining >= 6 && level.pendingQuantity === 0,
+      'a larger allotment to reach the store',
+    );
+    const retry = await sell(6, key);
+
+    // However the retry was answered, central holds one sale of six units under the key.
+    await eventually(
+      async () => ({
+        outbox: (await store.http.get('/v1/store/sync/status')).body.outbox,
+        store: await storeLevel(),
+        central: await centralLevel(),
+      }),
+      ({ outbox, store: local, central: atCentral }) =>
+        outbox.pending === 0 &&
+        local.pendingQuantity === 0 &&
+        local.version === atCentral.version &&
+        local.allotment === atCentral.allotment,
+      'the outbox to drain and the replica to match central',
+    );
+    expect({ retry: retry.status, movements: await movementsUnder(centralKey) }).toEqual({
+      retry: expect.any(Number),
+      movements: [{ kind: 'sale', delta: -6, by_outbox: false }],
+    });
+    expect((await centralLevel()).onHand).toBe(120 - 6);
+    const { rows: sales } = await centralDb.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM stock_movements WHERE product_id = $1 AND kind = 'sale'`,
+      [P],
+    );
+    expect(sales[0].n).toBe(1);
+    // The store made the retry locally (202); central answered its entry from the forwarded
+    // sale under the same key (replayed, see OutboxIntakeService) instead of selling again.
+    expect(retry.status).toBe(202);
+    const metrics = (await central.http.get('/metrics')).text;
+    expect(
+      metricValue(
+        metrics,
+        `inventory_outbox_entries_received_total{store_id="${S1}",outcome="replayed"}`,
+      ),
+    ).toBe(1);
+    expect((await store.http.get('/v1/store/sync/status')).body.outbox).toMatchObject({
+      pending: 0,
+      rejected: 0,
+    });
   });
 });
