@@ -5,7 +5,7 @@ import { UnitOfWork } from '../database/unit-of-work';
 import { IdempotencyScope, IdempotencyStatus, StoredResponse } from './idempotency.types';
 
 /** The first key of the two-key advisory locks on idempotency keys (distinct from one-key locks). */
-const IDEMPOTENCY_LOCK_CLASS = 7301;
+export const IDEMPOTENCY_LOCK_CLASS = 7301;
 
 export interface ExistingKey {
   fingerprint: string;

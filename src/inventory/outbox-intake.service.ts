@@ -58,7 +58,8 @@ interface Known {
  *   only an entry after a forwarded write that central refused is applied (nothing was).
  *
  * Each entry costs one statement (the guarded update); the lookups, claims and completions are
- * one statement each for the whole push.
+ * one statement each for the whole push (and one more lookup when other requests hold some of
+ * its keys).
  */
 @Injectable()
 export class OutboxIntakeService {
@@ -110,6 +111,14 @@ export class OutboxIntakeService {
       .filter((key) => !appliedByOutbox.has(key))
       .map((key) => ({ key, fingerprint: fingerprintOfEntry(storeId, firstOfKey.get(key)!) }));
     const { claimed, others } = await this.idempotency.claimAllWithin(tx, actor, claims);
+    // A forwarded write under one of the keys may have committed while the claim waited on its
+    // record's row: its movement was not there when they were read above, and without it the
+    // entry would be refused as a reused key though the forwarded write sold those very units.
+    const seen = new Set(movements.map((movement) => movement.key));
+    const committedMeanwhile = [...others.keys()].filter((key) => !seen.has(key));
+    if (committedMeanwhile.length > 0) {
+      movements.push(...(await this.levels.movementsUnderKeys(tx, storeId, committedMeanwhile)));
+    }
     return { movements, claimed, records: others, now: new Map() };
   }
 

@@ -34,4 +34,18 @@ describe('sync errors', () => {
       });
     }
   });
+
+  it('takes only refusals made after central checked the key as "nothing applied under it"', () => {
+    const refusal = (status: number, code: string) =>
+      new CentralRejectedError(status, { code, detail: code }).decidesTheKey;
+    expect(refusal(409, 'insufficient_stock')).toBe(true);
+    expect(refusal(404, 'product_not_found')).toBe(true);
+    expect(refusal(400, 'validation_failed')).toBe(true);
+    expect(refusal(422, 'idempotency_key_reused')).toBe(true);
+    // Central's guards run before its idempotency interceptor; in flight means still running.
+    expect(refusal(429, 'rate_limited')).toBe(false);
+    expect(refusal(403, 'forbidden')).toBe(false);
+    expect(refusal(401, 'unauthenticated')).toBe(false);
+    expect(refusal(409, 'idempotency_in_flight')).toBe(false);
+  });
 });

@@ -1,4 +1,5 @@
 import { DomainError, ErrorKind } from '../common/errors/domain.error';
+import { IdempotencyErrorCode } from '../idempotency/idempotency.errors';
 
 export enum SyncErrorCode {
   CentralUnavailable = 'central_unavailable',
@@ -145,6 +146,15 @@ export interface CentralProblem {
 }
 
 /**
+ * Refusals central gives before its idempotency interceptor looks at the key: its throttler
+ * (429) and its API-key guard (401, 403) are global guards, and Nest runs every guard before
+ * any interceptor. They say nothing of what an earlier attempt under the key did.
+ */
+const REFUSED_BEFORE_THE_KEY: ReadonlySet<number> = new Set([401, 403, 429]);
+
+const IN_FLIGHT: string = IdempotencyErrorCode.InFlight;
+
+/**
  * Central refused a forwarded request (4xx). The caller gets central's answer unchanged: the
  * same status, and the document's members (type and title included) as details, which the
  * problem renderer spreads over its own defaults; only `instance` is the store's request.
@@ -162,5 +172,17 @@ export class CentralRejectedError extends DomainError {
     super(problem.detail, members);
     this.kind = KIND_OF_STATUS[status] ?? ErrorKind.BadRequest;
     this.code = problem.code;
+  }
+
+  /**
+   * Whether the refusal means nothing was applied under the key. Central's handler refuses
+   * after the key was checked, where an applied earlier attempt would have been replayed, and
+   * a running one waited for or answered in flight; what refuses before it (the body guard,
+   * the parser, the router) refuses the same bytes on every attempt. Not so a guard's 429, 401
+   * or 403, which depend on the moment, nor a 409 idempotency_in_flight: an attempt under the
+   * key is running at central and may still commit.
+   */
+  get decidesTheKey(): boolean {
+    return !REFUSED_BEFORE_THE_KEY.has(this.status) && this.code !== IN_FLIGHT;
   }
 }

@@ -72,9 +72,11 @@ export class WriteForwarder extends StockWriteGateway {
       await this.settle(key);
       return answer;
     } catch (error) {
-      // Central's refusal under this key is final: had an earlier attempt been applied, central
-      // would have replayed it instead.
-      const definite = error instanceof CentralRejectedError;
+      // A refusal by central's handler under this key is final: had an earlier attempt been
+      // applied, central would have replayed it instead. A throttle, an auth guard's refusal or
+      // "in flight" says nothing of earlier attempts, so the doubt stays; and when no attempt
+      // can have landed, passing it on (429 and all) is the truth: nothing was applied.
+      const definite = error instanceof CentralRejectedError && error.decidesTheKey;
       if (definite || (!attempts.mayHaveApplied && !earlierInDoubt)) {
         await this.settle(key);
         throw error;

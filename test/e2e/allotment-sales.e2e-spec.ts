@@ -17,6 +17,8 @@ import {
   S2,
   uniqueKey,
   update,
+  waitForLockWaiter,
+  waitForLockWaiters,
 } from '../support/e2e';
 import type { HttpClient, HttpResponse } from '../support/http-client';
 import { createTestDatabase } from '../setup/test-database';
@@ -407,6 +409,38 @@ describe('selling from the allotment', () => {
 
     expect((await ledgerStats(centralDb, P, S1)).byKind.sale).toBe(2);
     expect(await centralLevel(P)).toMatchObject({ onHand: 18 });
+  });
+
+  it('answers a pushed entry from a forwarded sale of its key that commits while the push waits', async () => {
+    // The caller's retry was sold from the allotment while its forwarded attempt still ran at
+    // central: the push reaches the key's claim while that attempt's transaction holds it.
+    const P = 'RACING-1';
+    await allottedProduct(P);
+    const key = uniqueKey('client:0000000000/racing');
+    const blocker = await openDb(central);
+    let forwarded: Promise<HttpResponse> | undefined;
+    try {
+      await blocker.query('BEGIN');
+      await blocker.query(
+        `SELECT 1 FROM stock_levels WHERE product_id = $1 AND store_id = $2 FOR UPDATE`,
+        [P, S1],
+      );
+      const { rows } = await blocker.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+      // The forwarded sale claims its key, then waits on the level the test holds.
+      forwarded = forwardSale(P, key);
+      await waitForLockWaiter(centralDb, rows[0].pid);
+      const pushed = pushSale(P, key);
+      // The push waits on the forwarded attempt's claim of the key, uncommitted.
+      await waitForLockWaiters(centralDb, 1, 'INSERT INTO idempotency_keys');
+      await blocker.query('ROLLBACK');
+      expect((await forwarded).status).toBe(200);
+      expect((await pushed).body.results[0]).toMatchObject({ applied: true, replayed: true });
+    } finally {
+      await blocker.end();
+      await forwarded?.catch(() => undefined);
+    }
+    expect((await ledgerStats(centralDb, P, S1)).byKind.sale).toBe(1);
+    expect(await centralLevel(P)).toMatchObject({ onHand: 19 });
   });
 
   it('applies a till sale whose forwarded attempt central refused, the refusal unheard', async () => {

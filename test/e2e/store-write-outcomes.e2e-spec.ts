@@ -5,12 +5,14 @@ import {
   createStores,
   eventually,
   expectProblem,
+  metricValue,
   openDb,
   receive,
   S1,
   uniqueKey,
 } from '../support/e2e';
 import type { HttpResponse } from '../support/http-client';
+import { IDEMPOTENCY_LOCK_CLASS } from '../../src/idempotency/idempotency.repository';
 import { StallProxy } from '../support/stall-proxy';
 import { createTestApp, KEYS, storeNodeEnv, TestApp } from '../support/test-app';
 
@@ -264,6 +266,38 @@ describe('store write outcomes while central is stalled', () => {
     expect(await salesUnder(`${admin}/${key}`)).toBe(0);
   });
 
+  it('keeps a write in doubt while central says an attempt of it is still running', async () => {
+    // A 409 idempotency_in_flight is no refusal: an attempt under the key is running at central
+    // and may yet commit. Here another central process holds the key's lock (as a running
+    // attempt's transaction does) until the store's deadline has passed.
+    const key = uniqueKey('running');
+    const centralKey = `${admin}/${key}`;
+    const running = await openDb(central);
+    try {
+      await running.query('BEGIN');
+      await running.query(
+        `SELECT pg_advisory_xact_lock($1, hashtext($2::text || ' ' || $3::text))`,
+        [IDEMPOTENCY_LOCK_CLASS, actorOf(S1, KEYS.storeS1), centralKey],
+      );
+      const answer = await sell(key);
+      expectProblem(answer, 503, 'outcome_unknown');
+      expect(answer.body).toMatchObject({ idempotencyKey: key });
+
+      // The doubt is still recorded: a retry that cannot reach central may not say "not applied".
+      await store.http.post('/v1/store/connectivity', { online: false });
+      const whileCut = await sell(key);
+      await store.http.post('/v1/store/connectivity', { online: true });
+      expectProblem(whileCut, 503, 'outcome_unknown');
+    } finally {
+      await running.query('ROLLBACK');
+      await running.end();
+    }
+    // The running attempt gave up (rolled back): the retry applies the sale, once.
+    const settled = await sell(key);
+    expect(settled.status).toBe(200);
+    expect(await salesUnder(centralKey)).toBe(1);
+  });
+
   it('lets no caller’s payload close the store for the others', async () => {
     const fragile = await createTestApp(
       storeNodeEnv(central.baseUrl, S1, {
@@ -294,5 +328,254 @@ describe('store write outcomes while central is stalled', () => {
     } finally {
       await fragile.close();
     }
+  });
+});
+
+/**
+ * Central's throttler answers 429 before its idempotency interceptor looks at the key, so a 429
+ * says nothing of what an earlier attempt under the key did.
+ */
+describe('store write outcomes while central throttles the store', () => {
+  let central: TestApp;
+  let centralDb: Client;
+  let proxy: StallProxy;
+  let store: TestApp;
+
+  const client = actorOf('client', KEYS.client);
+  const WINDOW_MS = 4000;
+
+  beforeAll(async () => {
+    central = await createTestApp({
+      RATE_LIMIT_ENABLED: 'true',
+      RATE_LIMIT_WINDOW: `${WINDOW_MS}ms`,
+      RATE_LIMIT_MAX: '40',
+    });
+    centralDb = await openDb(central);
+    await createStores(central, S1);
+    await createProducts(central, P1);
+    await receive(central, P1, S1, STOCK);
+    proxy = await StallProxy.start(central.baseUrl);
+    store = await createTestApp(
+      storeNodeEnv(proxy.url, S1, {
+        STORE_WORKERS: 'sync',
+        SYNC_WAIT_SECONDS: '1',
+        FORWARD_TIMEOUT_MS: '250',
+        FORWARD_MAX_RETRIES: '10',
+        FORWARD_DEADLINE: '700ms',
+        CIRCUIT_BREAKER_THRESHOLD: '1000',
+      }),
+    );
+  });
+
+  afterAll(async () => {
+    await store.close();
+    await proxy.close();
+    await centralDb.end();
+    await central.close();
+  });
+
+  const sell = (key: string) =>
+    store.http.post(
+      '/v1/store/sales',
+      { productId: P1, quantity: 1 },
+      { key: KEYS.client, headers: { 'idempotency-key': key } },
+    );
+
+  async function salesUnder(centralKey: string): Promise<number> {
+    const { rows } = await centralDb.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM stock_movements WHERE idempotency_key = $1 AND kind = 'sale'`,
+      [centralKey],
+    );
+    return rows[0].n;
+  }
+
+  /** Spends the store key's budget at central, so that its next request is answered 429. */
+  async function throttleTheStore(): Promise<void> {
+    for (let i = 0; i < 100; i++) {
+      const answer = await central.http.get(`/v1/inventory/${P1}/stores/${S1}`, {
+        key: KEYS.storeS1,
+      });
+      if (answer.status === 429) return;
+    }
+    throw new Error('central never throttled the store key');
+  }
+
+  it('keeps a write unknown when central throttles its retry, until central is asked again', async () => {
+    const key = uniqueKey('throttled');
+    const centralKey = `${client}/${key}`;
+    proxy.stall();
+    expectProblem(await sell(key), 503, 'outcome_unknown');
+    proxy.resume();
+    await eventually(
+      () => salesUnder(centralKey),
+      (count) => count === 1,
+      'the held sale to be applied',
+    );
+
+    await throttleTheStore();
+    // Central applied the sale; its 429 to the retry is no "not applied".
+    const throttled = await sell(key);
+    expectProblem(throttled, 503, 'outcome_unknown');
+    expect(throttled.body).toMatchObject({ idempotencyKey: key });
+
+    // The doubt outlived the 429: a retry that cannot reach central still may not say "not applied".
+    await store.http.post('/v1/store/connectivity', { online: false });
+    const whileCut = await sell(key);
+    await store.http.post('/v1/store/connectivity', { online: true });
+    expectProblem(whileCut, 503, 'outcome_unknown');
+
+    // Once the store has budget again, the retry replays the sale: applied, once.
+    const settled = await eventually(
+      () => sell(key),
+      (answer) => answer.status !== 503,
+      'the throttle to end',
+      WINDOW_MS * 3,
+    );
+    expect(settled.status).toBe(200);
+    expect(settled.body).toMatchObject({ applied: true });
+    expect(await salesUnder(centralKey)).toBe(1);
+  });
+
+  it('passes a 429 on as it is when no attempt under the key can have landed', async () => {
+    const key = uniqueKey('first-throttled');
+    await throttleTheStore();
+    const throttled = await sell(key);
+    expectProblem(throttled, 429, 'rate_limited');
+    expect(await salesUnder(`${client}/${key}`)).toBe(0);
+    // Nothing is in doubt: cut off, the retry is told plainly that nothing was applied.
+    await store.http.post('/v1/store/connectivity', { online: false });
+    const whileCut = await sell(key);
+    await store.http.post('/v1/store/connectivity', { online: true });
+    expectProblem(whileCut, 409, 'insufficient_allotment');
+  });
+});
+
+/**
+ * A sale whose forwarded attempt went unanswered may be retried when the allotment has grown
+ * to cover it: the retry is then made at the store (202) under the same key, and its outbox
+ * entry reaches central under that key too, where the forwarded attempt may already be.
+ */
+describe('a retried sale that moves from central to the allotment', () => {
+  let central: TestApp;
+  let centralDb: Client;
+  let proxy: StallProxy;
+  let store: TestApp;
+
+  const client = actorOf('client', KEYS.client);
+  const P = 'MOVED-1';
+
+  beforeAll(async () => {
+    central = await createTestApp();
+    centralDb = await openDb(central);
+    await createStores(central, S1);
+    await createProducts(central, P);
+    await receive(central, P, S1, 20);
+    proxy = await StallProxy.start(central.baseUrl);
+    store = await createTestApp(
+      storeNodeEnv(proxy.url, S1, {
+        HEARTBEAT_INTERVAL_MS: '100',
+        SYNC_WAIT_SECONDS: '1',
+        SYNC_MAX_BACKOFF: '200ms',
+        FORWARD_TIMEOUT_MS: '250',
+        FORWARD_MAX_RETRIES: '10',
+        FORWARD_DEADLINE: '700ms',
+        CIRCUIT_BREAKER_THRESHOLD: '1000',
+      }),
+    );
+  });
+
+  afterAll(async () => {
+    await store.close();
+    await proxy.close();
+    await centralDb.end();
+    await central.close();
+  });
+
+  const sell = (quantity: number, key: string) =>
+    store.http.post(
+      '/v1/store/sales',
+      { productId: P, quantity },
+      { key: KEYS.client, headers: { 'idempotency-key': key } },
+    );
+  const storeLevel = async () => (await store.http.get(`/v1/store/inventory/${P}`)).body;
+  const centralLevel = async () => (await central.http.get(`/v1/inventory/${P}/stores/${S1}`)).body;
+
+  /** Central's movements under the key, forwarded (idempotency_key) or pushed (outbox_key). */
+  async function movementsUnder(centralKey: string) {
+    const { rows } = await centralDb.query<{ kind: string; delta: number; by_outbox: boolean }>(
+      `SELECT kind, delta, outbox_key IS NOT NULL AS by_outbox FROM stock_movements
+       WHERE idempotency_key = $1 OR outbox_key = $1`,
+      [centralKey],
+    );
+    return rows;
+  }
+
+  it('sells the units once when the forwarded attempt landed and the retry sold from the allotment', async () => {
+    // The policy grants a quarter of the 20 units.
+    await eventually(
+      storeLevel,
+      (level) => level.allotment === 5 && level.allotmentRemaining === 5,
+      'the allotment of 5 to reach the store',
+    );
+    const key = uniqueKey('moved');
+    const centralKey = `${client}/${key}`;
+
+    // Six units: beyond the allotment, so forwarded; central's answer is lost.
+    proxy.stall();
+    expectProblem(await sell(6, key), 503, 'outcome_unknown');
+    proxy.resume();
+    await eventually(
+      () => movementsUnder(centralKey),
+      (rows) => rows.length === 1,
+      'the forwarded sale to be applied at central',
+    );
+
+    // Central receives more, and the policy grants the store enough to cover the retry.
+    await receive(central, P, S1, 100);
+    await eventually(
+      storeLevel,
+      (level) => level.allotmentRemaining >= 6 && level.pendingQuantity === 0,
+      'a larger allotment to reach the store',
+    );
+    const retry = await sell(6, key);
+
+    // However the retry was answered, central holds one sale of six units under the key.
+    await eventually(
+      async () => ({
+        outbox: (await store.http.get('/v1/store/sync/status')).body.outbox,
+        store: await storeLevel(),
+        central: await centralLevel(),
+      }),
+      ({ outbox, store: local, central: atCentral }) =>
+        outbox.pending === 0 &&
+        local.pendingQuantity === 0 &&
+        local.version === atCentral.version &&
+        local.allotment === atCentral.allotment,
+      'the outbox to drain and the replica to match central',
+    );
+    expect({ retry: retry.status, movements: await movementsUnder(centralKey) }).toEqual({
+      retry: expect.any(Number),
+      movements: [{ kind: 'sale', delta: -6, by_outbox: false }],
+    });
+    expect((await centralLevel()).onHand).toBe(120 - 6);
+    const { rows: sales } = await centralDb.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM stock_movements WHERE product_id = $1 AND kind = 'sale'`,
+      [P],
+    );
+    expect(sales[0].n).toBe(1);
+    // The store made the retry locally (202); central answered its entry from the forwarded
+    // sale under the same key (replayed, see OutboxIntakeService) instead of selling again.
+    expect(retry.status).toBe(202);
+    const metrics = (await central.http.get('/metrics')).text;
+    expect(
+      metricValue(
+        metrics,
+        `inventory_outbox_entries_received_total{store_id="${S1}",outcome="replayed"}`,
+      ),
+    ).toBe(1);
+    expect((await store.http.get('/v1/store/sync/status')).body.outbox).toMatchObject({
+      pending: 0,
+      rejected: 0,
+    });
   });
 });
