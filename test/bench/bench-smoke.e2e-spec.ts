@@ -4,7 +4,7 @@
  * It reuses the test Postgres server; the harness creates and drops its own databases there.
  */
 import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findPgbench } from '../../bench/limits/pgbench';
@@ -28,17 +28,23 @@ const SCENARIOS = [
 const PGBENCH_LIMITS = ['limit: pgbench spread', 'limit: pgbench hot row', 'limit: pgbench batch'];
 const HARNESS_TIMEOUT_MS = 150_000;
 
-/** The harness's temporary folders, to prove it removed the ones it made. */
-function harnessTempDirs(): string[] {
-  return readdirSync(tmpdir()).filter((name) => name.startsWith('inventory-bench-'));
+/**
+ * The harness's own temporary folder (its TMPDIR), to prove it removes what it makes there
+ * without mistaking another harness's folders (a benchmark running beside the tests) for its own.
+ * Readable by all: the embedded PostgreSQL runs as another user when the tests run as root.
+ */
+function harnessTempRoot(): string {
+  const root = mkdtempSync(join(tmpdir(), 'bench-smoke-tmp-'));
+  chmodSync(root, 0o755);
+  return root;
 }
 
 /** Runs the compiled harness to its end; rejects with its output when it fails. */
-function runHarness(entry: string, args: string[]): Promise<void> {
+function runHarness(entry: string, args: string[], tempRoot: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [entry, ...args], {
       cwd: REPO,
-      env: { ...process.env, DATABASE_URL: process.env[ADMIN_URL_VAR] },
+      env: { ...process.env, DATABASE_URL: process.env[ADMIN_URL_VAR], TMPDIR: tempRoot },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
@@ -58,23 +64,28 @@ function runHarness(entry: string, args: string[]): Promise<void> {
 describe('npm run bench (smoke)', () => {
   let buildDir: string;
   let results: BenchResults;
-  let tempDirsBefore: string[];
+  let tempRoot: string;
 
   beforeAll(async () => {
     buildDir = compiledBuild('bench-smoke');
-    tempDirsBefore = harnessTempDirs();
+    tempRoot = harnessTempRoot();
     const resultsPath = join(buildDir, 'results.json');
-    await runHarness(join(buildDir, 'bench', 'run.js'), [
-      ...['--duration', '1', '--warmup', '0', '--products', '200'],
-      ...['--connections', '8', '--rate', '100', '--outbox-entries', '300'],
-      ...['--sweep-holds', '300', '--consumers', '50', '--fanout-rate', '50'],
-      ...['--no-docs', '--results', resultsPath],
-    ]);
+    await runHarness(
+      join(buildDir, 'bench', 'run.js'),
+      [
+        ...['--duration', '1', '--warmup', '0', '--products', '200'],
+        ...['--connections', '8', '--rate', '100', '--outbox-entries', '300'],
+        ...['--sweep-holds', '300', '--consumers', '50', '--fanout-rate', '50'],
+        ...['--no-docs', '--results', resultsPath],
+      ],
+      tempRoot,
+    );
     results = JSON.parse(readFileSync(resultsPath, 'utf8')) as BenchResults;
   }, HARNESS_TIMEOUT_MS);
 
   afterAll(() => {
     if (buildDir) rmSync(buildDir, { recursive: true, force: true });
+    if (tempRoot) rmSync(tempRoot, { recursive: true, force: true });
   });
 
   const row = (name: string): BenchRow => {
@@ -163,6 +174,6 @@ describe('npm run bench (smoke)', () => {
       return rows.map((database) => database.datname);
     });
     expect(leftovers).toEqual([]);
-    expect(harnessTempDirs().filter((name) => !tempDirsBefore.includes(name))).toEqual([]);
+    expect(readdirSync(tempRoot)).toEqual([]);
   });
 });
