@@ -1,5 +1,6 @@
-import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { ReplicaViewChange, ReplicaViewChanges } from '../sync/replica-view-changes';
+import { pause } from '../sync/backoff';
 import { StoreNode } from '../sync/store-node';
 import { StoreInventoryRepository, StoreLevelView } from './store-inventory.repository';
 
@@ -18,7 +19,7 @@ const RETRY_AFTER_FAILURE_MS = 500;
  * a full reload succeeds. Other stores' levels, unknown ids and pages are read from the database.
  */
 @Injectable()
-export class StoreLevelsReadModel implements OnApplicationBootstrap {
+export class StoreLevelsReadModel implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(StoreLevelsReadModel.name);
   private readonly levels = new Map<string, StoreLevelView>();
   private wanted = new Set<string>();
@@ -26,6 +27,8 @@ export class StoreLevelsReadModel implements OnApplicationBootstrap {
   private waiting: (() => void)[] = [];
   private reloading: Promise<void> | undefined;
   private readonly reloadedListeners: ((change: ReplicaViewChange) => void)[] = [];
+  /** Shut down: no more reloads, and the pause before a retry ends at once. */
+  private readonly stopped = new AbortController();
 
   constructor(
     private readonly node: StoreNode,
@@ -38,6 +41,14 @@ export class StoreLevelsReadModel implements OnApplicationBootstrap {
   /** Loads everything at boot (the replica may already hold it); until then reads query. */
   onApplicationBootstrap(): void {
     void this.reload('everything');
+  }
+
+  /**
+   * The database is closed by now: a reload retried after a failure would fail for ever, and
+   * its timer would keep the process alive after the node has shut down.
+   */
+  onApplicationShutdown(): void {
+    this.stopped.abort();
   }
 
   /** Undefined when the model does not hold the product: ask the database. */
@@ -64,7 +75,7 @@ export class StoreLevelsReadModel implements OnApplicationBootstrap {
   }
 
   private async reloadWhileWanted(): Promise<void> {
-    while (this.wantsEverything || this.wanted.size > 0) {
+    while ((this.wantsEverything || this.wanted.size > 0) && !this.stopped.signal.aborted) {
       const everything = this.wantsEverything;
       const productIds = [...this.wanted];
       const waiting = this.waiting;
@@ -73,8 +84,10 @@ export class StoreLevelsReadModel implements OnApplicationBootstrap {
       for (const resolve of waiting) resolve();
       const change: ReplicaViewChange = everything ? 'everything' : { productIds };
       for (const listener of this.reloadedListeners) listener(change);
-      if (!loaded) await new Promise((resolve) => setTimeout(resolve, RETRY_AFTER_FAILURE_MS));
+      if (!loaded) await pause(RETRY_AFTER_FAILURE_MS, this.stopped.signal);
     }
+    // Whoever still waits is answered: nothing will reload now.
+    for (const resolve of this.waiting.splice(0)) resolve();
   }
 
   /** False when the database could not be read: those products are dropped, and all reloaded later. */
