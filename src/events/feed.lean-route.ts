@@ -11,6 +11,7 @@ import {
 } from '../contract';
 import { FeedController } from './feed.controller';
 import { FeedService } from './feed.service';
+import { feedPageJson } from './feed-tail';
 
 type FeedRequest = FastifyRequest<{ Querystring: Record<string, unknown> }>;
 
@@ -28,6 +29,9 @@ function integerIn(value: unknown, min: number, max: number): number | undefined
   const number = Number(value);
   return Number.isSafeInteger(number) && number >= min && number <= max ? number : undefined;
 }
+
+/** What Fastify sends with an object payload, so both kinds of page carry the same header. */
+const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 
 const NAMES = new Set(['offset', 'limit', 'wait', 'storeId']);
 
@@ -62,11 +66,17 @@ export class FeedLeanRoute implements LeanRoute {
     return parse(request.query) !== undefined;
   }
 
-  answer(request: FeedRequest, reply: FastifyReply) {
+  async answer(request: FeedRequest, reply: FastifyReply) {
     const query = parse(request.query)!;
     const waitSeconds = Math.min(query.wait, this.config.feedMaxWaitSeconds);
     void reply.header(FEED_WAIT_HEADER, String(waitSeconds));
-    return this.feed.read({ ...query, waitSeconds }, abortedWhenClosed(request));
+    const page = await this.feed.read({ ...query, waitSeconds }, abortedWhenClosed(request));
+    // A page from the tail is sent as the text its events were serialised to once, with the
+    // content type Fastify gives an object; a page from the table is serialised as usual.
+    const json = feedPageJson(page);
+    if (json === undefined) return page;
+    void reply.type(JSON_CONTENT_TYPE);
+    return json;
   }
 }
 
