@@ -22,24 +22,7 @@ const PRUNE_MARGIN_MS = 10 * 60_000;
 
 interface Slot {
   event: FeedEvent;
-  /** `JSON.stringify(event)`, made once when the event enters the ring. */
-  json: string;
   committedMs: number;
-}
-
-/** The JSON texts of the events of pages the ring answered, to send them without serialising. */
-const pageTexts = new WeakMap<FeedPage, string[]>();
-
-/**
- * `JSON.stringify(page)` for a page FeedTail answered, built from the texts its events were
- * serialised to when they entered the ring (the same keys in the same order, so the same bytes);
- * undefined for any other page (read from the table), which is serialised as usual.
- */
-export function feedPageJson(page: FeedPage): string | undefined {
-  const texts = pageTexts.get(page);
-  if (texts === undefined) return undefined;
-  const { nextOffset, hasMore, count, headOffset } = page;
-  return `{"events":[${texts.join(',')}],${JSON.stringify({ nextOffset, hasMore, count, headOffset }).slice(1)}`;
 }
 
 /**
@@ -129,24 +112,19 @@ export class FeedTail {
     const head = this.knownHead;
     if (offset < this.base || offset < this.prunedThrough || offset > head) return undefined;
     const events: FeedEvent[] = [];
-    const texts: string[] = [];
     for (let at = offset + 1; at <= head && events.length < limit; at++) {
-      const { event, json } = this.slots[(this.start + (at - this.firstOffset)) % this.capacity]!;
-      if (storeId === undefined || event.storeId === null || event.storeId === storeId) {
+      const { event } = this.slots[(this.start + (at - this.firstOffset)) % this.capacity]!;
+      if (storeId === undefined || event.storeId === null || event.storeId === storeId)
         events.push(event);
-        texts.push(json);
-      }
     }
     const nextOffset = events.length === limit ? events[events.length - 1].offset : head;
-    const page: FeedPage = {
+    return {
       events,
       nextOffset,
       hasMore: nextOffset < head,
       count: events.length,
       headOffset: head,
     };
-    pageTexts.set(page, texts);
-    return page;
   }
 
   /**
@@ -159,8 +137,7 @@ export class FeedTail {
       if (event.offset !== this.knownHead + 1) this.restartAt(event.offset - 1);
       if (this.size === this.capacity) this.dropOldest();
       const committedMs = Date.parse(event.committedAt);
-      const json = JSON.stringify(event);
-      this.slots[(this.start + this.size) % this.capacity] = { event, json, committedMs };
+      this.slots[(this.start + this.size) % this.capacity] = { event, committedMs };
       this.size++;
     }
   }

@@ -11,7 +11,6 @@ import {
 } from '../contract';
 import { FeedController } from './feed.controller';
 import { FeedService } from './feed.service';
-import { feedPageJson } from './feed-tail';
 
 type FeedRequest = FastifyRequest<{ Querystring: Record<string, unknown> }>;
 
@@ -29,9 +28,6 @@ function integerIn(value: unknown, min: number, max: number): number | undefined
   const number = Number(value);
   return Number.isSafeInteger(number) && number >= min && number <= max ? number : undefined;
 }
-
-/** What Fastify sends with an object payload, so both kinds of page carry the same header. */
-const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 
 const NAMES = new Set(['offset', 'limit', 'wait', 'storeId']);
 
@@ -66,17 +62,11 @@ export class FeedLeanRoute implements LeanRoute {
     return parse(request.query) !== undefined;
   }
 
-  async answer(request: FeedRequest, reply: FastifyReply) {
+  answer(request: FeedRequest, reply: FastifyReply) {
     const query = parse(request.query)!;
     const waitSeconds = Math.min(query.wait, this.config.feedMaxWaitSeconds);
     void reply.header(FEED_WAIT_HEADER, String(waitSeconds));
-    const page = await this.feed.read({ ...query, waitSeconds }, abortedWhenClosed(request));
-    // A page from the tail is sent as the text its events were serialised to once, with the
-    // content type Fastify gives an object; a page from the table is serialised as usual.
-    const json = feedPageJson(page);
-    if (json === undefined) return page;
-    void reply.type(JSON_CONTENT_TYPE);
-    return json;
+    return this.feed.read({ ...query, waitSeconds }, abortedWhenClosed(request));
   }
 }
 
