@@ -4,6 +4,7 @@ import { EventSequencer } from './event-sequencer.service';
 import { eventsMetricProviders } from './events.metrics';
 import { EventsRepository } from './events.repository';
 import { FeedController } from './feed.controller';
+import { FeedLeanRoute } from './feed.lean-route';
 import { FeedStreamController } from './feed-stream.controller';
 import { FeedStreamService } from './feed-stream.service';
 import { FeedListener } from './feed-listener.service';
@@ -32,6 +33,7 @@ import { SnapshotService } from './snapshot.service';
     },
     FeedListener,
     FeedService,
+    FeedLeanRoute,
     FeedStreamService,
     SnapshotPool,
     SnapshotRepository,

@@ -1,7 +1,9 @@
 import { DataSource } from 'typeorm';
 import { EventSequencer } from '../../src/events/event-sequencer.service';
 import { EventsRepository } from '../../src/events/events.repository';
+import { FeedLeanRoute } from '../../src/events/feed.lean-route';
 import { EventType } from '../../src/contract';
+import type { HttpResponse } from '../support/http-client';
 import { createTestApp, KEYS, TestApp } from '../support/test-app';
 
 describe('event feed (central)', () => {
@@ -71,6 +73,88 @@ describe('event feed (central)', () => {
     const total = await head();
     const first = await central.http.get('/v1/inventory/events?offset=0&limit=2');
     expect(first.body).toMatchObject({ count: 2, nextOffset: 2, hasMore: total > 2 });
+  });
+
+  describe('the lean long-poll route and the full Nest route answer alike', () => {
+    /** What a client can tell apart: the status, the exact body, and the headers bar per-request ones. */
+    const seen = (response: HttpResponse) => {
+      const headers = Object.fromEntries(response.headers.entries());
+      delete headers['date'];
+      delete headers['x-request-id'];
+      return { status: response.status, text: response.text, headers };
+    };
+    /** The same request on the lean path (when it accepts it) and forced through the full route. */
+    const bothPaths = async (path: string, options: { key?: string | null } = {}) => {
+      const route = central.app.get(FeedLeanRoute);
+      const answered = jest.spyOn(route, 'answer');
+      try {
+        const lean = await central.http.get(path, options);
+        const leanAnswered = answered.mock.calls.length > 0;
+        const refused = jest.spyOn(route, 'accepts').mockReturnValue(false);
+        try {
+          const full = await central.http.get(path, options);
+          return { lean, full, leanAnswered };
+        } finally {
+          refused.mockRestore();
+        }
+      } finally {
+        answered.mockRestore();
+      }
+    };
+
+    it('answers well-formed polls on the lean path with the full route’s status, body and headers', async () => {
+      const offset = await head();
+      expect(offset).toBeGreaterThan(3);
+      for (const query of [
+        `offset=${offset - 3}&limit=2`,
+        `offset=${offset - 3}&limit=1000&wait=30&storeId=store-s1`,
+        // Clamped to FEED_MAX_WAIT_SECONDS (60), and said so in X-Feed-Wait-Seconds.
+        `offset=${offset - 1}&wait=300`,
+        '',
+        `limit=1`,
+      ]) {
+        const { lean, full, leanAnswered } = await bothPaths(`/v1/inventory/events?${query}`);
+        expect(leanAnswered).toBe(true);
+        expect(lean.status).toBe(200);
+        expect(seen(lean)).toEqual(seen(full));
+        expect(lean.headers.get('x-feed-wait-seconds')).toBe(
+          String(Math.min(Number(/wait=(\d+)/.exec(query)?.[1] ?? 0), 60)),
+        );
+        expect(lean.headers.get('content-type')).toBe('application/json; charset=utf-8');
+      }
+    });
+
+    it('answers errors of accepted polls alike: offset beyond the head, no key', async () => {
+      const ahead = await bothPaths(`/v1/inventory/events?offset=${(await head()) + 1000}&wait=5`);
+      expect(ahead.leanAnswered).toBe(true);
+      expect(ahead.lean.status).toBe(409);
+      expect(ahead.lean.body.code).toBe('offset_ahead_of_head');
+      expect(seen(ahead.lean)).toEqual(seen(ahead.full));
+
+      const anonymous = await bothPaths('/v1/inventory/events?offset=0', { key: null });
+      expect(anonymous.leanAnswered).toBe(false); // the guards refused it before any answer
+      expect(anonymous.lean.status).toBe(401);
+      expect(seen(anonymous.lean)).toEqual(seen(anonymous.full));
+    });
+
+    it('leaves bad input to the full route, which refuses it with problem+json', async () => {
+      for (const query of [
+        'offset=-1',
+        'limit=0',
+        'limit=1001',
+        'wait=9999',
+        'storeId=BAD',
+        'offset=1&offset=2',
+        'offset=0&since=1',
+      ]) {
+        const { lean, full, leanAnswered } = await bothPaths(`/v1/inventory/events?${query}`);
+        expect(leanAnswered).toBe(false);
+        expect(lean.status).toBe(400);
+        expect(lean.headers.get('content-type')).toContain('application/problem+json');
+        expect(lean.body.code).toBe('validation_failed');
+        expect(seen(lean)).toEqual(seen(full));
+      }
+    });
   });
 
   it('never skips a transaction that commits after a later-numbered one was already read', async () => {
