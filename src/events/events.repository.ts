@@ -6,6 +6,7 @@ import { markEventsAppended } from './events-appended';
 import { OffsetAheadOfHeadError, OffsetExpiredError } from './feed.errors';
 import { FeedTail, TailRead } from './feed-tail';
 import type { EventType, FeedEvent, FeedPage, TypedPayload } from '../contract';
+import { feedPageOf } from './feed-page';
 
 /** What a change tells the feed; appended inside the change's own transaction. */
 export type NewEvent = TypedPayload & {
@@ -156,14 +157,7 @@ export class EventsRepository {
     if (offset < prunedThrough) throw new OffsetExpiredError(offset, prunedThrough);
     if (offset > head) throw new OffsetAheadOfHeadError(offset, head);
     const events = rows.filter((row) => row.seq !== null).map(toFeedEvent);
-    const nextOffset = events.length === limit ? events[events.length - 1].offset : head;
-    return {
-      events,
-      nextOffset,
-      hasMore: nextOffset < head,
-      count: events.length,
-      headOffset: head,
-    };
+    return feedPageOf(events, limit, head);
   }
 
   /**

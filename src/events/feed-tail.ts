@@ -1,4 +1,5 @@
 import type { FeedEvent, FeedPage } from '../contract';
+import { feedPageOf } from './feed-page';
 
 /** One read of the table for the tail: every event after an offset, unfiltered, with the head. */
 export interface TailRead {
@@ -117,14 +118,7 @@ export class FeedTail {
       if (storeId === undefined || event.storeId === null || event.storeId === storeId)
         events.push(event);
     }
-    const nextOffset = events.length === limit ? events[events.length - 1].offset : head;
-    return {
-      events,
-      nextOffset,
-      hasMore: nextOffset < head,
-      count: events.length,
-      headOffset: head,
-    };
+    return feedPageOf(events, limit, head);
   }
 
   /**

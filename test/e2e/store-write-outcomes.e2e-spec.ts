@@ -19,12 +19,62 @@ import { createTestApp, KEYS, storeNodeEnv, TestApp } from '../support/test-app'
 const P1 = 'FAULT-1';
 const STOCK = 1000;
 
+/** Forwarding that retries a lost answer quickly, with a breaker that does not open first. */
+const FORWARDING_ENV = {
+  SYNC_WAIT_SECONDS: '1',
+  FORWARD_TIMEOUT_MS: '250',
+  FORWARD_MAX_RETRIES: '10',
+  FORWARD_DEADLINE: '700ms',
+  // The breaker would turn unknown outcomes into refusals sooner; these tests are about answers.
+  CIRCUIT_BREAKER_THRESHOLD: '1000',
+};
+
+interface StalledSystem {
+  central: TestApp;
+  centralDb: Client;
+  /** Between the store and central: stalls central's answers on demand. */
+  proxy: StallProxy;
+  store: TestApp;
+  close(): Promise<void>;
+}
+
+/** Central with `stock` units of `productId` at S1, and store S1 reaching it through a proxy. */
+async function stalledSystem(options: {
+  productId: string;
+  stock: number;
+  centralEnv?: Record<string, string>;
+  storeEnv: Record<string, string>;
+}): Promise<StalledSystem> {
+  const central = await createTestApp(options.centralEnv);
+  const centralDb = await openDb(central);
+  await createStores(central, S1);
+  await createProducts(central, options.productId);
+  await receive(central, options.productId, S1, options.stock);
+  const proxy = await StallProxy.start(central.baseUrl);
+  const store = await createTestApp(
+    storeNodeEnv(proxy.url, S1, { ...FORWARDING_ENV, ...options.storeEnv }),
+  );
+  return {
+    central,
+    centralDb,
+    proxy,
+    store,
+    close: async () => {
+      await store.close();
+      await proxy.close();
+      await centralDb.end();
+      await central.close();
+    },
+  };
+}
+
 /**
  * What a store tells its callers about forwarded writes when central stops answering, checked
  * against central's ledger: "applied" is in the ledger exactly once, "not applied" is absent,
  * and "unknown" names the key whose retry settles it.
  */
 describe('store write outcomes while central is stalled', () => {
+  let system: StalledSystem;
   let central: TestApp;
   let centralDb: Client;
   let proxy: StallProxy;
@@ -34,31 +84,15 @@ describe('store write outcomes while central is stalled', () => {
   const client = actorOf('client', KEYS.client);
 
   beforeAll(async () => {
-    central = await createTestApp();
-    centralDb = await openDb(central);
-    await createStores(central, S1);
-    await createProducts(central, P1);
-    await receive(central, P1, S1, STOCK);
-    proxy = await StallProxy.start(central.baseUrl);
-    store = await createTestApp(
-      storeNodeEnv(proxy.url, S1, {
-        STORE_WORKERS: 'sync',
-        SYNC_WAIT_SECONDS: '1',
-        FORWARD_TIMEOUT_MS: '250',
-        FORWARD_MAX_RETRIES: '10',
-        FORWARD_DEADLINE: '700ms',
-        // The breaker would turn unknown outcomes into refusals sooner; this test is about answers.
-        CIRCUIT_BREAKER_THRESHOLD: '1000',
-      }),
-    );
+    system = await stalledSystem({
+      productId: P1,
+      stock: STOCK,
+      storeEnv: { STORE_WORKERS: 'sync' },
+    });
+    ({ central, centralDb, proxy, store } = system);
   });
 
-  afterAll(async () => {
-    await store.close();
-    await proxy.close();
-    await centralDb.end();
-    await central.close();
-  });
+  afterAll(() => system?.close());
 
   /** How many sale movements central's ledger holds under this central-side key. */
   async function salesUnder(centralKey: string): Promise<number> {
@@ -336,6 +370,7 @@ describe('store write outcomes while central is stalled', () => {
  * says nothing of what an earlier attempt under the key did.
  */
 describe('store write outcomes while central throttles the store', () => {
+  let system: StalledSystem;
   let central: TestApp;
   let centralDb: Client;
   let proxy: StallProxy;
@@ -345,34 +380,20 @@ describe('store write outcomes while central throttles the store', () => {
   const WINDOW_MS = 4000;
 
   beforeAll(async () => {
-    central = await createTestApp({
-      RATE_LIMIT_ENABLED: 'true',
-      RATE_LIMIT_WINDOW: `${WINDOW_MS}ms`,
-      RATE_LIMIT_MAX: '40',
+    system = await stalledSystem({
+      productId: P1,
+      stock: STOCK,
+      centralEnv: {
+        RATE_LIMIT_ENABLED: 'true',
+        RATE_LIMIT_WINDOW: `${WINDOW_MS}ms`,
+        RATE_LIMIT_MAX: '40',
+      },
+      storeEnv: { STORE_WORKERS: 'sync' },
     });
-    centralDb = await openDb(central);
-    await createStores(central, S1);
-    await createProducts(central, P1);
-    await receive(central, P1, S1, STOCK);
-    proxy = await StallProxy.start(central.baseUrl);
-    store = await createTestApp(
-      storeNodeEnv(proxy.url, S1, {
-        STORE_WORKERS: 'sync',
-        SYNC_WAIT_SECONDS: '1',
-        FORWARD_TIMEOUT_MS: '250',
-        FORWARD_MAX_RETRIES: '10',
-        FORWARD_DEADLINE: '700ms',
-        CIRCUIT_BREAKER_THRESHOLD: '1000',
-      }),
-    );
+    ({ central, centralDb, proxy, store } = system);
   });
 
-  afterAll(async () => {
-    await store.close();
-    await proxy.close();
-    await centralDb.end();
-    await central.close();
-  });
+  afterAll(() => system?.close());
 
   const sell = (key: string) =>
     store.http.post(
@@ -456,6 +477,7 @@ describe('store write outcomes while central throttles the store', () => {
  * entry reaches central under that key too, where the forwarded attempt may already be.
  */
 describe('a retried sale that moves from central to the allotment', () => {
+  let system: StalledSystem;
   let central: TestApp;
   let centralDb: Client;
   let proxy: StallProxy;
@@ -465,31 +487,15 @@ describe('a retried sale that moves from central to the allotment', () => {
   const P = 'MOVED-1';
 
   beforeAll(async () => {
-    central = await createTestApp();
-    centralDb = await openDb(central);
-    await createStores(central, S1);
-    await createProducts(central, P);
-    await receive(central, P, S1, 20);
-    proxy = await StallProxy.start(central.baseUrl);
-    store = await createTestApp(
-      storeNodeEnv(proxy.url, S1, {
-        HEARTBEAT_INTERVAL_MS: '100',
-        SYNC_WAIT_SECONDS: '1',
-        SYNC_MAX_BACKOFF: '200ms',
-        FORWARD_TIMEOUT_MS: '250',
-        FORWARD_MAX_RETRIES: '10',
-        FORWARD_DEADLINE: '700ms',
-        CIRCUIT_BREAKER_THRESHOLD: '1000',
-      }),
-    );
+    system = await stalledSystem({
+      productId: P,
+      stock: 20,
+      storeEnv: { HEARTBEAT_INTERVAL_MS: '100', SYNC_MAX_BACKOFF: '200ms' },
+    });
+    ({ central, centralDb, proxy, store } = system);
   });
 
-  afterAll(async () => {
-    await store.close();
-    await proxy.close();
-    await centralDb.end();
-    await central.close();
-  });
+  afterAll(() => system?.close());
 
   const sell = (quantity: number, key: string) =>
     store.http.post(
