@@ -4,7 +4,7 @@ import { PreparedStatement, runPrepared } from '../database/prepared-statement';
 import { UnitOfWork } from '../database/unit-of-work';
 import { markEventsAppended } from './events-appended';
 import { OffsetAheadOfHeadError, OffsetExpiredError } from './feed.errors';
-import { FeedTail, TailRead } from './feed-tail';
+import type { TailRead } from './feed-tail';
 import type { EventType, FeedEvent, FeedPage, TypedPayload } from '../contract';
 import { feedPageOf } from './feed-page';
 
@@ -99,10 +99,7 @@ const READ_TAIL_AFTER: PreparedStatement = {
 
 @Injectable()
 export class EventsRepository {
-  constructor(
-    private readonly unitOfWork: UnitOfWork,
-    private readonly tail: FeedTail,
-  ) {}
+  constructor(private readonly unitOfWork: UnitOfWork) {}
 
   /** Appends events unsequenced; the sequencer gives them feed offsets once they are committed. */
   async append(tx: EntityManager, events: NewEvent[]): Promise<void> {
@@ -193,11 +190,10 @@ export class EventsRepository {
   }
 
   /**
-   * Deletes sequenced events older than the retention and remembers how far the feed is gone.
-   * This instance's tail forgets them at once, so the pruned offsets answer 410 here right away
-   * (other instances' tails forget events a margin before the retention would prune them).
+   * Deletes sequenced events older than the retention and remembers how far the feed is gone:
+   * answers how many went, and the offset the feed is now gone through.
    */
-  async pruneOlderThan(retentionMs: number): Promise<number> {
+  async pruneOlderThan(retentionMs: number): Promise<{ pruned: number; through: number }> {
     const [row]: { pruned: string; through: string }[] = await this.unitOfWork.manager.query(
       `WITH gone AS (
          DELETE FROM events
@@ -212,8 +208,7 @@ export class EventsRepository {
        FROM gone`,
       [retentionMs],
     );
-    this.tail.forgetThrough(Number(row.through));
-    return Number(row.pruned);
+    return { pruned: Number(row.pruned), through: Number(row.through) };
   }
 }
 

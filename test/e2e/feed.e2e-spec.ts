@@ -1,5 +1,6 @@
 import { DataSource } from 'typeorm';
 import { EventSequencer } from '../../src/events/event-sequencer.service';
+import { EventRetentionJob } from '../../src/events/event-retention.job';
 import { EventsRepository } from '../../src/events/events.repository';
 import { FeedLeanRoute } from '../../src/events/feed.lean-route';
 import { EventType } from '../../src/contract';
@@ -280,7 +281,7 @@ describe('event feed (central)', () => {
 
   it('answers 410 offset_expired for a pruned offset', async () => {
     await settle();
-    const pruned = await central.app.get(EventsRepository).pruneOlderThan(0);
+    const pruned = await central.app.get(EventRetentionJob).prune(0);
     expect(pruned).toBeGreaterThan(0);
     const expired = await central.http.get('/v1/inventory/events?offset=0');
     expect(expired.status).toBe(410);

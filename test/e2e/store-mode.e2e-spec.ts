@@ -1,5 +1,6 @@
 import type { Client } from 'pg';
 import { EventSequencer } from '../../src/events/event-sequencer.service';
+import { EventRetentionJob } from '../../src/events/event-retention.job';
 import { EventsRepository } from '../../src/events/events.repository';
 import {
   actorOf,
@@ -369,7 +370,7 @@ describe('store mode', () => {
     await stores[S2].http.post('/v1/store/connectivity', { online: false });
     await receive(central, P2, S2, 3);
     await centralHead();
-    expect(await central.app.get(EventsRepository).pruneOlderThan(0)).toBeGreaterThan(0);
+    expect(await central.app.get(EventRetentionJob).prune(0)).toBeGreaterThan(0);
 
     await stores[S2].http.post('/v1/store/connectivity', { online: true });
     await expectSameStateAsCentral(S2);
