@@ -29,6 +29,16 @@ const FORWARDING_ENV = {
   CIRCUIT_BREAKER_THRESHOLD: '1000',
 };
 
+/** Runs `work` with the store's link to central cut, and restores the link whatever happens. */
+async function whileCut<T>(store: TestApp, work: () => Promise<T>): Promise<T> {
+  await store.http.post('/v1/store/connectivity', { online: false });
+  try {
+    return await work();
+  } finally {
+    await store.http.post('/v1/store/connectivity', { online: true });
+  }
+}
+
 interface StalledSystem {
   central: TestApp;
   centralDb: Client;
@@ -178,10 +188,8 @@ describe('store write outcomes while central is stalled', () => {
     expect(refused.headers.get('idempotency-key')).toBe(key);
     expect(await salesUnder(`${admin}/${key}`)).toBe(0);
 
-    await store.http.post('/v1/store/connectivity', { online: false });
     const cut = uniqueKey('cut');
-    const notSent = await sell(cut);
-    await store.http.post('/v1/store/connectivity', { online: true });
+    const notSent = await whileCut(store, () => sell(cut));
     // No allotment (this store never beats, so central grants it none) and no way to central.
     expectProblem(notSent, 409, 'insufficient_allotment');
     expect(notSent.body).toMatchObject({ reason: 'link_cut', allotmentRemaining: 0, requested: 1 });
@@ -202,11 +210,9 @@ describe('store write outcomes while central is stalled', () => {
       'the held sale to be applied',
     );
 
-    await store.http.post('/v1/store/connectivity', { online: false });
-    const whileCut = await sell(key);
-    await store.http.post('/v1/store/connectivity', { online: true });
-    expectProblem(whileCut, 503, 'outcome_unknown');
-    expect(whileCut.body).toMatchObject({ idempotencyKey: key });
+    const cutAnswer = await whileCut(store, () => sell(key));
+    expectProblem(cutAnswer, 503, 'outcome_unknown');
+    expect(cutAnswer.body).toMatchObject({ idempotencyKey: key });
 
     const settled = await sell(key);
     expect(settled.status).toBe(200);
@@ -214,9 +220,7 @@ describe('store write outcomes while central is stalled', () => {
     expect(await salesUnder(`${admin}/${key}`)).toBe(1);
 
     // Settled: a later retry that cannot reach central is replayed, not turned into a doubt.
-    await store.http.post('/v1/store/connectivity', { online: false });
-    const replayed = await sell(key);
-    await store.http.post('/v1/store/connectivity', { online: true });
+    const replayed = await whileCut(store, () => sell(key));
     expect(replayed.status).toBe(200);
   });
 
@@ -318,10 +322,8 @@ describe('store write outcomes while central is stalled', () => {
       expect(answer.body).toMatchObject({ idempotencyKey: key });
 
       // The doubt is still recorded: a retry that cannot reach central may not say "not applied".
-      await store.http.post('/v1/store/connectivity', { online: false });
-      const whileCut = await sell(key);
-      await store.http.post('/v1/store/connectivity', { online: true });
-      expectProblem(whileCut, 503, 'outcome_unknown');
+      const cutAnswer = await whileCut(store, () => sell(key));
+      expectProblem(cutAnswer, 503, 'outcome_unknown');
     } finally {
       await running.query('ROLLBACK');
       await running.end();
@@ -440,10 +442,8 @@ describe('store write outcomes while central throttles the store', () => {
     expect(throttled.body).toMatchObject({ idempotencyKey: key });
 
     // The doubt outlived the 429: a retry that cannot reach central still may not say "not applied".
-    await store.http.post('/v1/store/connectivity', { online: false });
-    const whileCut = await sell(key);
-    await store.http.post('/v1/store/connectivity', { online: true });
-    expectProblem(whileCut, 503, 'outcome_unknown');
+    const cutAnswer = await whileCut(store, () => sell(key));
+    expectProblem(cutAnswer, 503, 'outcome_unknown');
 
     // Once the store has budget again, the retry replays the sale: applied, once.
     const settled = await eventually(
@@ -464,10 +464,8 @@ describe('store write outcomes while central throttles the store', () => {
     expectProblem(throttled, 429, 'rate_limited');
     expect(await salesUnder(`${client}/${key}`)).toBe(0);
     // Nothing is in doubt: cut off, the retry is told plainly that nothing was applied.
-    await store.http.post('/v1/store/connectivity', { online: false });
-    const whileCut = await sell(key);
-    await store.http.post('/v1/store/connectivity', { online: true });
-    expectProblem(whileCut, 409, 'insufficient_allotment');
+    const cutAnswer = await whileCut(store, () => sell(key));
+    expectProblem(cutAnswer, 409, 'insufficient_allotment');
   });
 });
 
