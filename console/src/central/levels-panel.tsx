@@ -5,6 +5,7 @@ import { mergeLevel } from '../lib/levels';
 import { useChannel } from '../ui/channel';
 import { Empty, Panel } from '../ui/parts';
 import { useReader } from '../ui/use-reader';
+import { matchingProducts } from '../lib/search';
 import type { CentralChannels } from './central-console';
 
 type Product = CentralSchemas['ProductInventoryDto'];
@@ -67,13 +68,7 @@ export function LevelsPanel(props: { client: CentralClient; channels: CentralCha
     }
   };
 
-  const needle = query.trim().toLowerCase();
-  const matching = products.filter(
-    (product) =>
-      !needle ||
-      product.productId.toLowerCase().includes(needle) ||
-      product.name.toLowerCase().includes(needle),
-  );
+  const matching = matchingProducts(products, query);
   const found = matching.slice(0, SHOWN);
   return (
     <Panel

@@ -5,6 +5,7 @@ import { offlineBadge, stockBadge } from '../lib/format';
 import { type Channel, useChannel } from '../ui/channel';
 import { Badge, Empty, Panel } from '../ui/parts';
 import { useReader } from '../ui/use-reader';
+import { matchingProducts } from '../lib/search';
 
 type Level = StoreSchemas['StoreStockLevelDto'];
 
@@ -80,14 +81,8 @@ export function InventoryPanel(props: {
     }
   };
 
-  const needle = query.trim().toLowerCase();
   const all = inventory.value?.levels ?? [];
-  const matching = all.filter(
-    (level) =>
-      !needle ||
-      level.productId.toLowerCase().includes(needle) ||
-      level.name.toLowerCase().includes(needle),
-  );
+  const matching = matchingProducts(all, query);
   const levels = matching.slice(0, SHOWN);
   const own = inventory.value?.storeId === props.storeId;
   return (
