@@ -9,6 +9,7 @@ import {
   FEED_WAIT_MAX_SECONDS,
   STORE_ID_PATTERN,
 } from '../contract';
+import { FeedQueryDto } from './dto/feed-query.dto';
 import { FeedController } from './feed.controller';
 import { FeedService } from './feed.service';
 
@@ -30,6 +31,8 @@ function integerIn(value: unknown, min: number, max: number): number | undefined
 }
 
 const NAMES = new Set(['offset', 'limit', 'wait', 'storeId']);
+/** The DTO's own defaults, for the values a request leaves out. */
+const DEFAULTS = new FeedQueryDto();
 
 interface ParsedQuery {
   offset: number;
@@ -72,7 +75,11 @@ export class FeedLeanRoute implements LeanRoute {
 
 /** The query as FeedQueryDto would hand it over, or undefined for anything unusual. */
 function parse(query: Record<string, unknown>): ParsedQuery | undefined {
-  const parsed: ParsedQuery = { offset: 0, limit: 100, wait: 0 };
+  const parsed: ParsedQuery = {
+    offset: DEFAULTS.offset,
+    limit: DEFAULTS.limit,
+    wait: DEFAULTS.wait,
+  };
   for (const name of Object.keys(query)) {
     if (!NAMES.has(name)) return undefined;
     const value = query[name];
