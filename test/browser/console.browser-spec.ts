@@ -117,7 +117,7 @@ describe('the consoles, in a browser, against npm run demo', () => {
 
   beforeAll(async () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
-    ports = demoPorts();
+    ports = await demoPorts();
     demo = startDemoProcess(join(REPO, 'dist'), ports);
     await demo.running;
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_FLAGS });

@@ -54,7 +54,7 @@ describe('the README examples, run in order against npm run demo', () => {
   beforeAll(async () => {
     buildDir = compiledBuild('readme-examples');
     tempDirsBefore = demoTempDirs();
-    ports = demoPorts();
+    ports = await demoPorts();
     demo = startDemoProcess(buildDir, ports);
     await demo.running;
   }, DEMO_TIMEOUT_MS);
