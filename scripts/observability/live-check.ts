@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { stringify } from 'yaml';
 import { freePort } from '../../bench/system/ports';
-import { type DemoProcess, startDemoProcess } from '../demo-process';
+import { demoPorts, type DemoProcess, startDemoProcess } from '../demo-process';
 import { REPO } from '../repository-root';
 import {
   alertQueries,
@@ -46,8 +46,9 @@ function seconds(): number {
 
 /** The compiled demo with two centrals, on ports of its own, once it says it is running. */
 async function startDemo(): Promise<Demo> {
-  const base = 20_000 + Math.floor(Math.random() * 20_000);
-  const ports = { central: base, firstStore: base + CENTRALS };
+  // Room for two centrals: central and central + 1, the stores from central + 2.
+  const ports = await demoPorts();
+  const base = ports.central;
   const demo = startDemoProcess(join(REPO, 'dist'), ports, ['--centrals', String(CENTRALS)]);
   await demo.running;
   const url = (port: number) => `127.0.0.1:${port}`;
